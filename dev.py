@@ -1,0 +1,97 @@
+"""Developer tasks for this template; needs only Python 3.10+ and git.
+
+    python3 dev.py demo    bake a project with default answers and run it
+    python3 dev.py test    run the template's whole test suite (extra args go to pytest)
+    python3 dev.py lint    ruff check and ruff format --check on the template's own code
+    python3 dev.py bench   run the benchmarks (extra args go to benchmarks/run.py)
+
+Each task first makes ``.venv`` and installs requirements-dev.txt into it; the
+install is skipped while that file is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements-dev.txt"
+INSTALLED_MARK = VENV / "freshboot-requirements.sha256"
+DEMO_DIR = Path(tempfile.gettempdir()) / "freshboot-demo"
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment() -> Path:
+    python = venv_python()
+    if not python.exists():
+        print(f"dev.py: creating {VENV.name}/", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not INSTALLED_MARK.exists() or INSTALLED_MARK.read_text() != wanted:
+        print(f"dev.py: installing {REQUIREMENTS.name}", flush=True)
+        pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
+        INSTALLED_MARK.write_text(wanted)
+    return python
+
+
+def demo(args: list[str]) -> int:
+    python = ensure_environment()
+    shutil.rmtree(DEMO_DIR, ignore_errors=True)
+    DEMO_DIR.mkdir(parents=True)
+    subprocess.run(
+        [str(python), "-m", "cookiecutter", "--no-input", "-o", str(DEMO_DIR), str(ROOT)],
+        check=True,
+    )
+    project = DEMO_DIR / "streamlit_app"
+    print(f"dev.py: demo project in {project}; stop the app with Ctrl+C", flush=True)
+    command = [str(python), "-m", "streamlit", "run", "app.py", *args]
+    try:
+        return subprocess.run(command, cwd=project).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
+def test(args: list[str]) -> int:
+    python = ensure_environment()
+    workers = ["-n", "auto"] if not any(arg.startswith("-n") for arg in args) else []
+    return subprocess.run([str(python), "-m", "pytest", *workers, *args], cwd=ROOT).returncode
+
+
+def lint(args: list[str]) -> int:
+    python = ensure_environment()
+    ruff = [str(python), "-m", "ruff"]
+    checked = subprocess.run([*ruff, "check", "--no-cache", *args], cwd=ROOT).returncode
+    formatted = subprocess.run([*ruff, "format", "--check", "--no-cache"], cwd=ROOT).returncode
+    return checked or formatted
+
+
+def bench(args: list[str]) -> int:
+    python = ensure_environment()
+    return subprocess.run([str(python), "benchmarks/run.py", *args], cwd=ROOT).returncode
+
+
+TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in TASKS:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    return TASKS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,106 @@
+"""Finish the new project: drop unused options, then make its git repository.
+
+Git work never raises: when it cannot be done (git missing, no identity, already
+inside a repository) the hook says in one line what it skipped and how to do it
+by hand. It never pushes.
+
+During ``cruft update`` and ``cruft diff`` cruft renders the template again into
+throw-away directories to compute a diff. A ``.git`` made there breaks the
+update, so in those renders this hook only tidies its own directory. The render
+mode is read in the cookiecutter process by ``local_extensions.render_mode``
+(cruft's own modules on the call stack) and written into this file as it is
+rendered; ``FRESHBOOT_SKIP_GIT=1`` turns the git step off by hand.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+RENDER_MODE = "{{ freshboot_render_mode() }}"
+
+DOCKER_FILES = ("Dockerfile", ".dockerignore")
+COMMIT_MESSAGE = "Initial commit from streamlit-freshboot"
+
+
+def say(message):
+    print(f"freshboot: {message}")
+
+
+def remove_unused_files(project, answers):
+    if not answers["include_docker"]:
+        for name in DOCKER_FILES:
+            (project / name).unlink(missing_ok=True)
+
+
+def git(project, *args):
+    """Run git quietly; return (ok, first line of its error output)."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=project,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as error:
+        return False, str(error)
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return done.returncode == 0, (lines[0] if lines else "")
+
+
+def init_repository(project):
+    """Make ``project`` a git repository with one commit on main; never raise."""
+    if shutil.which("git") is None:
+        say("git was not found, so no repository was made; install git, then run: git init -b main")
+        return
+    inside, _ = git(project.parent, "rev-parse", "--is-inside-work-tree")
+    if inside:
+        say(
+            "the project is inside an existing git work tree, so no repository was made;"
+            " add it to that repository with: git add . && git commit"
+        )
+        return
+    ok, error = git(project, "init", "--quiet", "--initial-branch=main")
+    if not ok and "initial-branch" in error:  # git older than 2.28
+        ok, error = git(project, "init", "--quiet")
+        ok = ok and git(project, "symbolic-ref", "HEAD", "refs/heads/main")[0]
+    if not ok:
+        say(f"git init failed ({error}); run by hand: git init -b main")
+        return
+    git(project, "add", "--all")
+    ok, error = git(project, "commit", "--quiet", "--no-verify", "-m", COMMIT_MESSAGE)
+    if not ok:
+        say(
+            f"git made the repository but could not commit ({error}); set your identity with"
+            ' git config --global user.name "Your Name" and user.email, then run:'
+            f' git commit -m "{COMMIT_MESSAGE}"'
+        )
+        return
+    if RENDER_MODE == "cruft-create":
+        say(
+            "cruft writes .cruft.json after this commit; record it with:"
+            ' git add .cruft.json && git commit -m "Record cruft state"'
+        )
+
+
+def main():
+    project = Path.cwd()
+    remove_unused_files(project, ANSWERS)
+    if RENDER_MODE == "cruft-rerender":
+        return 0
+    if not ANSWERS["init_git"]:
+        return 0
+    if os.environ.get("FRESHBOOT_SKIP_GIT") == "1":
+        say("FRESHBOOT_SKIP_GIT=1 is set, so no repository was made")
+        return 0
+    init_repository(project)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Helpers for the template's tests: real bakes, real git, real subprocesses."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+__all__ = ["tomllib"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+
+# A fixed identity so the post-gen hook can commit on any machine; tests that
+# need git without an identity build their own environment.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Freshboot Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "Freshboot Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+}
+
+
+def run(args, cwd, env=None, check=True, timeout=300):
+    """Run a command; on failure show its output in the assertion message."""
+    done = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(map(str, args))} exited {done.returncode}\n"
+            f"--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+        )
+    return done
+
+
+def bake(output_dir: Path, **extra_context) -> Path:
+    """Bake the template in-process, as the cookiecutter CLI does, and return the project."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    return Path(
+        cookiecutter(
+            str(TEMPLATE_DIR),
+            no_input=True,
+            output_dir=str(output_dir),
+            extra_context=extra_context,
+            default_config=True,
+        )
+    )
+
+
+def bake_cli(output_dir: Path, *answers: str, env=None, check=False):
+    """Bake with the real ``cookiecutter`` command line; answers as ``key=value``."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", "--default-config"]
+    command += ["-o", str(output_dir), str(TEMPLATE_DIR), *answers]
+    return run(command, cwd=output_dir, env=env, check=check)
+
+
+def copy_project(project: Path, destination: Path) -> Path:
+    shutil.copytree(project, destination, symlinks=True)
+    return destination
+
+
+def generated_files(project: Path):
+    """Every file of a baked project outside .git."""
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and ".git" not in path.relative_to(project).parts:
+            yield path
+
+
+def git_output(project: Path, *args: str) -> str:
+    return run(["git", *args], cwd=project).stdout.strip()

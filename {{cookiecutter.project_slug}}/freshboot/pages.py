@@ -1,0 +1,9 @@
+"""Pages the template provides, ready for ``st.navigation``."""
+
+import streamlit as st
+
+
+def health_page() -> st.Page:
+    return st.Page(
+        "app_pages/health.py", title="Health", icon=":material/monitor_heart:", url_path="health"
+    )
