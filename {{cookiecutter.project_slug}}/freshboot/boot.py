@@ -1,24 +1,89 @@
-"""Process boot time and the one boot log line.
+"""When this server process started, and the one boot line in the server log.
 
-Streamlit re-executes app.py on every rerun, but imported modules stay loaded for
-the life of the server process, so this module's import time is the boot time.
+Standard library only, cheap to import: app.py imports it on every page.
+
+Streamlit imports app.py's modules on the first visit, which can be long after
+the server started (Community Cloud keeps an idle server running across a push).
+So the boot time is the operating system's start time of this process where it
+can be read (Linux /proc), and this module's import time otherwise.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+import sys
+import threading
+from datetime import datetime, timedelta, timezone
 
-BOOT_TIME = datetime.now(timezone.utc)
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _process_start_time(now: datetime) -> datetime | None:
+    """Start time of this process from /proc (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat_file:
+            stat = stat_file.read()
+        with open("/proc/uptime", encoding="ascii") as uptime_file:
+            uptime = float(uptime_file.read().split()[0])
+        # Field 22 counts clock ticks from system boot; the command name in field 2
+        # may hold spaces, so count fields after its closing parenthesis.
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])
+        age = uptime - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return now - timedelta(seconds=max(age, 0.0))
+
+
+_IMPORTED_AT = datetime.now(timezone.utc)
+BOOT_TIME = min(_process_start_time(_IMPORTED_AT) or _IMPORTED_AT, _IMPORTED_AT)
 BOOT_PID = os.getpid()
+
+_announce_lock = threading.Lock()
 _announced = False
 
 
-def announce(version: str) -> None:
-    """Print one line to the server log the first time the app runs in this process."""
+def uptime_seconds() -> float:
+    return max((datetime.now(timezone.utc) - BOOT_TIME).total_seconds(), 0.0)
+
+
+def boot_line(version: str | None, report: dict | None) -> str:
+    """The log line: version, newest stamp time, verdict and pid."""
+    booted = BOOT_TIME.strftime(TIME_FORMAT)
+    if report is None:
+        return f"freshboot: booted version {version} at {booted} pid {BOOT_PID} (verdict unknown)"
+    stamp = report.get("newest_stamp") or "none"
+    return (
+        f"freshboot: booted version {version} at {booted} pid {BOOT_PID}"
+        f" stamp {stamp} verdict {report['verdict']}: {report['reason']}"
+    )
+
+
+def _print_boot_line(version: str | None, root) -> None:
+    try:
+        from freshboot.report import build_report
+
+        report = build_report(root)
+    except Exception:  # the log line must never take the app down
+        report = None
+    print(boot_line(version, report), file=sys.stdout, flush=True)
+
+
+def announce(version: str | None, root=None) -> None:
+    """Print the boot line once per process, without delaying the page that calls this.
+
+    The report behind the verdict reads the installed packages, so it is built
+    on a background thread; ``root`` is the project folder (default: beside app.py).
+    """
     global _announced
-    if _announced:
-        return
-    _announced = True
-    booted = BOOT_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    print(f"freshboot: booted version {version} at {booted} pid {BOOT_PID}", flush=True)
+    with _announce_lock:
+        if _announced:
+            return
+        _announced = True
+    if root is None:
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parent.parent
+    thread = threading.Thread(
+        target=_print_boot_line, args=(version, root), name="freshboot-boot-line", daemon=True
+    )
+    thread.start()

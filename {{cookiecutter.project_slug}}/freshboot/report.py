@@ -1,0 +1,440 @@
+"""The health report: is what runs now what was pushed, in the environment it asks for?
+
+One implementation serves the /health page, the /api/health endpoint, the boot
+log line and ``python scripts/bump.py status``. ``build_report`` returns plain
+JSON-ready data; ``format_report`` turns it into text for a terminal.
+
+The report never holds environment values, secrets or paths outside the project.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from freshboot import boot
+from freshboot.stamps import STAMP_FILES, TIME_FORMAT, read_stamps
+
+REQUIREMENTS_FILE = "requirements.txt"
+REBOOT = (
+    "reboot the app (Community Cloud: Manage app, then Reboot app; locally: stop and"
+    " start streamlit again)"
+)
+REINSTALL = (
+    "reboot the app so Community Cloud installs requirements.txt again (locally: pip install"
+    " -r requirements.txt, then restart streamlit)"
+)
+# Lines a requirements file may hold that name no package by itself.
+URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", ".", "/")
+
+_installed: dict[str, str] | None = None
+_installed_key: tuple | None = None
+
+
+# --- installed packages -----------------------------------------------------
+
+
+def _environment_key() -> tuple:
+    """Changes whenever a package is installed, upgraded or removed on sys.path.
+
+    pip adds and removes ``*.dist-info`` folders, which changes the modification
+    time of the folder holding them; importlib's own finder caches on the same signal.
+    """
+    key = []
+    for entry in sys.path:
+        try:
+            key.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            key.append((entry, None))
+    return tuple(key)
+
+
+def installed_versions() -> dict[str, str]:
+    """``{canonical name: version}`` of installed distributions, rebuilt only when they change."""
+    global _installed, _installed_key
+    key = _environment_key()
+    if _installed is None or key != _installed_key:
+        table: dict[str, str] = {}
+        for distribution in metadata.distributions():
+            name = distribution.metadata["Name"]
+            if name:
+                # The first one found on sys.path is the one imports use.
+                table.setdefault(canonicalize_name(name), distribution.version)
+        _installed, _installed_key = table, key
+    return _installed
+
+
+# --- requirements drift ------------------------------------------------------
+
+
+def _logical_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
+    """(first line number, text) with comments removed and ``\\`` continuations joined."""
+    pending, start = "", 0
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n").lstrip("\ufeff")
+        if line.lstrip().startswith("#"):
+            line = ""
+        elif " #" in line or "\t#" in line:
+            line = line[: min(i for i in (line.find(" #"), line.find("\t#")) if i >= 0)]
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        text, pending = (pending + line).strip(), ""
+        if text:
+            yield start, text
+    if pending.strip():
+        yield start, pending.strip()
+
+
+def _row(number: int, text: str, **fields) -> dict:
+    row = {
+        "line": number,
+        "requirement": text,
+        "name": None,
+        "specifier": "",
+        "installed": None,
+        "satisfied": None,
+        "status": "",
+        "detail": "",
+    }
+    row.update(fields)
+    return row
+
+
+def check_requirement(number: int, text: str, installed: dict[str, str]) -> dict:
+    """One row of the drift table for one requirement line."""
+    if text.lower().startswith(URL_PREFIXES):
+        return _row(
+            number, text, status="unchecked", detail="a URL or path, not a named requirement"
+        )
+    # Per-requirement pip options (--hash, --config-settings) follow the requirement.
+    requirement_text = text.split(" --", 1)[0].strip()
+    try:
+        requirement = Requirement(requirement_text)
+    except InvalidRequirement as error:
+        first_line = str(error).splitlines()[0] if str(error) else "invalid"
+        return _row(number, text, status="invalid", satisfied=False, detail=first_line)
+    name = canonicalize_name(requirement.name)
+    specifier = str(requirement.specifier)
+    version = installed.get(name)
+    fields = {"name": requirement.name, "specifier": specifier, "installed": version}
+    if requirement.marker is not None:
+        try:
+            applies = requirement.marker.evaluate({"extra": ""})
+        except Exception as error:  # packaging raises several types for odd markers
+            detail = f"marker cannot be evaluated ({error.__class__.__name__})"
+            return _row(number, text, **fields, status="invalid", satisfied=False, detail=detail)
+        if not applies:
+            return _row(
+                number, text, **fields, status="skipped", detail="its marker excludes this system"
+            )
+    if version is None:
+        return _row(
+            number, text, **fields, satisfied=False, status="missing", detail="not installed"
+        )
+    try:
+        satisfied = requirement.specifier.contains(Version(version), prereleases=True)
+    except InvalidVersion:
+        detail = f"installed version {version} is not a valid version"
+        return _row(number, text, **fields, status="invalid", satisfied=False, detail=detail)
+    if satisfied:
+        return _row(number, text, **fields, satisfied=True, status="ok")
+    detail = f"{version} is installed"
+    return _row(number, text, **fields, satisfied=False, status="mismatch", detail=detail)
+
+
+def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
+    """Check each requirement line against the installed packages; never raises on bad input.
+
+    ``source`` is a requirements file path, its text, or its lines. Comments and
+    option lines (``-r``, ``--index-url``, ...) are skipped; each other line gives
+    one row: ``line``, ``requirement``, ``name``, ``specifier``, ``installed``,
+    ``satisfied`` (True, False, or None when it cannot apply), ``status``
+    (ok, mismatch, missing, skipped, unchecked, invalid) and ``detail``.
+    """
+    if isinstance(source, Path):
+        try:
+            lines: Iterable[str] = source.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            detail = f"{source.name} cannot be read ({error.__class__.__name__})"
+            return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
+    elif isinstance(source, str):
+        lines = source.splitlines()
+    else:
+        lines = source
+    installed = installed_versions()
+    return [
+        check_requirement(number, text, installed)
+        for number, text in _logical_lines(lines)
+        if not text.startswith("-")
+    ]
+
+
+def loaded_version_mismatches(drift: list[dict]) -> list[dict]:
+    """Packages whose imported module reports another version than the installed one.
+
+    Only modules already imported are compared (nothing is imported here), found
+    by the requirement's name; a package that was upgraded under a running
+    server shows up here until the server restarts.
+    """
+    mismatches = []
+    for row in drift:
+        if not row["name"] or not row["installed"]:
+            continue
+        module = sys.modules.get(canonicalize_name(row["name"]).replace("-", "_"))
+        loaded = getattr(module, "__version__", None)
+        if not isinstance(loaded, str):
+            continue
+        try:
+            differs = Version(loaded) != Version(row["installed"])
+        except InvalidVersion:
+            continue
+        if differs:
+            mismatches.append(
+                {"name": row["name"], "loaded": loaded, "installed": row["installed"]}
+            )
+    return mismatches
+
+
+# --- git and process ---------------------------------------------------------
+
+
+def _git_dir(root: Path) -> Path | None:
+    dot_git = root / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    if dot_git.is_file():  # worktrees and submodules: "gitdir: <path>"
+        text = dot_git.read_text(encoding="utf-8").strip()
+        if text.startswith("gitdir:"):
+            found = Path(text[len("gitdir:") :].strip())
+            return found if found.is_absolute() else root / found
+    return None
+
+
+def git_commit(root: Path) -> dict | None:
+    """``{"commit", "branch"}`` read from the .git folder (no git command, no network)."""
+    try:
+        git_dir = _git_dir(root)
+        if git_dir is None:
+            return None
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref:"):
+            return {"commit": head, "branch": None}
+        ref = head[len("ref:") :].strip()
+        branch = ref.removeprefix("refs/heads/")
+        common = git_dir
+        if (git_dir / "commondir").is_file():
+            common = git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
+        for base in (git_dir, common):
+            if (base / ref).is_file():
+                return {
+                    "commit": (base / ref).read_text(encoding="utf-8").strip(),
+                    "branch": branch,
+                }
+        packed = common / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                commit, _, name = line.partition(" ")
+                if name == ref:
+                    return {"commit": commit, "branch": branch}
+        return {"commit": None, "branch": branch}  # a repository without commits yet
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+@cache
+def _platform() -> str:
+    return platform.platform(terse=True)
+
+
+def process_info() -> dict:
+    streamlit = sys.modules.get("streamlit")
+    return {
+        "pid": boot.BOOT_PID,
+        "boot_time": boot.BOOT_TIME.strftime(TIME_FORMAT),
+        "uptime_seconds": round(boot.uptime_seconds()),
+        "python": platform.python_version(),
+        "platform": _platform(),
+        "streamlit": getattr(streamlit, "__version__", None)
+        or installed_versions().get("streamlit"),
+    }
+
+
+# --- verdict -------------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def findings(state, drift: list[dict], mismatches: list[dict]) -> list[dict]:
+    """Everything that keeps the verdict from being fresh, most important first."""
+    found = []
+    newest = state.newest_time
+    if newest is not None and newest > boot.BOOT_TIME:
+        found.append(
+            {
+                "verdict": "stale",
+                "reason": f"the server booted at {boot.BOOT_TIME.strftime(TIME_FORMAT)},"
+                f" before the newest stamp on disk ({newest.strftime(TIME_FORMAT)})",
+                "next_step": REBOOT,
+            }
+        )
+    unmet = [row for row in drift if row["status"] in ("missing", "mismatch")]
+    if unmet:
+        first = unmet[0]
+        have = f"{first['installed']} is installed" if first["installed"] else "it is not installed"
+        more = f" ({_plural(len(unmet), 'requirement')} not met)" if len(unmet) > 1 else ""
+        found.append(
+            {
+                "verdict": "stale",
+                "reason": f"{REQUIREMENTS_FILE} asks for {first['requirement']} but {have}{more}",
+                "next_step": REINSTALL,
+            }
+        )
+    if mismatches:
+        first = mismatches[0]
+        found.append(
+            {
+                "verdict": "stale",
+                "reason": f"{first['name']} {first['installed']} is installed but this process"
+                f" still runs {first['loaded']}",
+                "next_step": REBOOT,
+            }
+        )
+    if state.problems:
+        found.append(
+            {
+                "verdict": "unknown",
+                "reason": f"the stamps do not agree: {state.problems[0]}",
+                "next_step": "run python scripts/bump.py check, fix what it reports and push",
+            }
+        )
+    invalid = [row for row in drift if row["status"] == "invalid"]
+    if invalid:
+        first = invalid[0]
+        found.append(
+            {
+                "verdict": "unknown",
+                "reason": f"{REQUIREMENTS_FILE} line {first['line']} cannot be checked"
+                f" ({first['detail']})",
+                "next_step": f"fix that line of {REQUIREMENTS_FILE}: pip cannot install it either",
+            }
+        )
+    return found
+
+
+def build_report(root: Path) -> dict:
+    """The whole report for the project at ``root``, as JSON-ready data."""
+    root = Path(root)
+    state = read_stamps(root)
+    drift = check_requirements(root / REQUIREMENTS_FILE)
+    mismatches = loaded_version_mismatches(drift)
+    found = findings(state, drift, mismatches)
+    if found:
+        worst = "stale" if any(f["verdict"] == "stale" for f in found) else "unknown"
+        first = next(f for f in found if f["verdict"] == worst)
+        verdict, reason, next_step = worst, first["reason"], first["next_step"]
+    else:
+        verdict = "fresh"
+        reason = (
+            "the server booted after the newest stamp and the installed packages satisfy"
+            f" {REQUIREMENTS_FILE}"
+        )
+        next_step = "nothing to do"
+    process = process_info()
+    newest = state.newest_time
+    return {
+        "verdict": verdict,
+        "reason": reason,
+        "next_step": next_step,
+        "findings": found,
+        "version": state.version,
+        "stamps": {
+            name: (
+                {"version": stamp.version, "time": stamp.time.strftime(TIME_FORMAT)}
+                if stamp
+                else None
+            )
+            for name, stamp in state.stamps.items()
+        },
+        "stamps_agree": state.agree,
+        "stamp_problems": list(state.problems),
+        "newest_stamp": newest.strftime(TIME_FORMAT) if newest else None,
+        "git": git_commit(root),
+        "drift": drift,
+        "loaded_version_mismatches": mismatches,
+        "pid": process["pid"],
+        "boot_time": process["boot_time"],
+        "process": process,
+        "checked_at": datetime.now(timezone.utc).strftime(TIME_FORMAT),
+    }
+
+
+# --- text --------------------------------------------------------------------
+
+
+def _table(rows: list[tuple[str, str]], indent: str = "  ") -> list[str]:
+    width = max((len(label) for label, _ in rows), default=0)
+    return [f"{indent}{label.ljust(width)}  {value}" for label, value in rows]
+
+
+def format_report(report: dict) -> str:
+    """The report as plain text for a terminal."""
+    lines = [
+        f"Verdict: {report['verdict'].upper()}: {report['reason']}.",
+        f"Next step: {report['next_step']}.",
+        "",
+        "Deployment",
+    ]
+    stamps = report["stamps"]
+    git = report.get("git") or {}
+    commit = (git.get("commit") or "no commit")[:12]
+    rows = [("DEPLOYMENT_VERSION", report["version"] or "not found")]
+    for name in STAMP_FILES:
+        stamp = stamps.get(name)
+        rows.append((name, f"{stamp['version']} {stamp['time']}" if stamp else "no valid stamp"))
+    rows.append(("stamps agree", "yes" if report["stamps_agree"] else "no"))
+    rows.append(("git", f"{git.get('branch') or 'detached'} at {commit}" if git else "none"))
+    lines += _table(rows)
+    lines += [f"  ! {problem}" for problem in report["stamp_problems"]]
+    process = report["process"]
+    lines += ["", "Process (the one that built this report)"]
+    lines += _table(
+        [
+            ("pid", str(process["pid"])),
+            ("booted", f"{process['boot_time']} (up {process['uptime_seconds']} s)"),
+            ("python", process["python"]),
+            ("platform", process["platform"]),
+            ("streamlit", process["streamlit"] or "not installed"),
+        ]
+    )
+    lines += ["", f"Requirements ({REQUIREMENTS_FILE})"]
+    drift_rows = [
+        (
+            f"line {row['line']}",
+            f"{row['status']:<9} {row['requirement']}"
+            + (f"  installed {row['installed']}" if row["installed"] else "")
+            + (f"  ({row['detail']})" if row["detail"] and row["status"] != "mismatch" else ""),
+        )
+        for row in report["drift"]
+    ]
+    lines += _table(drift_rows) if drift_rows else ["  no requirements"]
+    for mismatch in report["loaded_version_mismatches"]:
+        lines.append(
+            f"  ! {mismatch['name']}: {mismatch['installed']} installed,"
+            f" {mismatch['loaded']} loaded in this process"
+        )
+    return "\n".join(lines) + "\n"
