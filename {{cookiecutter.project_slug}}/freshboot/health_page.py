@@ -1,15 +1,170 @@
-"""The /health page (minimal for now): shows what this deploy is."""
+"""The /health page: is what runs now what was pushed, in the environment it asks for?
 
+Everything shown comes from ``freshboot.report``; this module only lays it out.
+It never shows environment values, secrets, tokens or paths outside the project.
+"""
+
+from __future__ import annotations
+
+import hmac
 from pathlib import Path
 
 import streamlit as st
 
-from freshboot.stamps import read_stamps
+from freshboot.markdown import escape
+from freshboot.report import build_report
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TOKEN_SECRET = "freshboot_admin_token"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+VERDICT_BOXES = {"fresh": st.success, "stale": st.error, "unknown": st.warning}
+DRIFT_STATUS_ICONS = {
+    "ok": "✅",
+    "mismatch": "❌",
+    "missing": "❌",
+    "invalid": "⚠️",
+    "skipped": "➖",
+    "unchecked": "➖",
+}
 
 
-def render() -> None:
-    state = read_stamps(PROJECT_ROOT)
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(escape(cell) or " " for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def show_verdict(report: dict) -> None:
+    box = VERDICT_BOXES.get(report["verdict"], st.warning)
+    box(f"**{report['verdict'].upper()}**: {escape(report['reason'])}.")
+    st.write(f"**Next step:** {escape(report['next_step'])}.")
+    for finding in report["findings"][1:]:
+        st.caption(f"Also {finding['verdict']}: {escape(finding['reason'])}.")
+
+
+def show_deployment(report: dict) -> None:
+    st.subheader("Deployment", anchor=False)
+    rows = [["app.py DEPLOYMENT_VERSION", report["version"] or "not found"]]
+    for name, stamp in report["stamps"].items():
+        rows.append([name, f"{stamp['version']} {stamp['time']}" if stamp else "no valid stamp"])
+    rows.append(["stamps agree", "yes" if report["stamps_agree"] else "no"])
+    git = report["git"]
+    if git:
+        rows.append(
+            ["git", f"{git['branch'] or 'detached'} at {(git['commit'] or 'no commit')[:12]}"]
+        )
+    st.markdown(markdown_table(["What", "Value"], rows))
+    for problem in report["stamp_problems"]:
+        st.warning(escape(problem))
+
+
+def show_process(report: dict) -> None:
+    st.subheader("Process", anchor=False)
+    process = report["process"]
+    rows = [
+        ["boot time (UTC)", process["boot_time"]],
+        ["uptime", f"{process['uptime_seconds']} s"],
+        ["pid", str(process["pid"])],
+        ["Python", process["python"]],
+        ["platform", process["platform"]],
+        ["Streamlit", process["streamlit"] or "unknown"],
+    ]
+    st.markdown(markdown_table(["What", "Value"], rows))
+    st.caption("The boot time is when this server process started; clearing caches keeps it.")
+
+
+def show_drift(report: dict) -> None:
+    st.subheader("Requirements", anchor=False)
+    rows = [
+        [
+            f"{DRIFT_STATUS_ICONS.get(row['status'], '')} {row['status']}",
+            str(row["line"]),
+            row["requirement"],
+            row["installed"] or "",
+            row["detail"],
+        ]
+        for row in report["drift"]
+    ]
+    if rows:
+        header = ["Status", "Line", "Requirement", "Installed", "Detail"]
+        st.markdown(markdown_table(header, rows))
+    else:
+        st.write("requirements.txt names no packages.")
+    for mismatch in report["loaded_version_mismatches"]:
+        st.error(
+            escape(
+                f"{mismatch['name']}: {mismatch['installed']} is installed but this process"
+                f" runs {mismatch['loaded']}."
+            )
+        )
+
+
+def configured_token() -> str | None:
+    try:
+        token = st.secrets.get(TOKEN_SECRET)
+    except Exception:  # no or unreadable secrets.toml: treat as not configured
+        return None
+    return str(token) if token else None
+
+
+def opened_on_localhost() -> bool:
+    """True when the browser connects from this machine to a local address."""
+    host = st.context.headers.get("Host", "")
+    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    # ip_address is None for loopback clients and also when there is no client at all.
+    return bool(host) and hostname in LOCAL_HOSTS and st.context.ip_address is None
+
+
+def cache_buttons_unlocked() -> bool:
+    if opened_on_localhost():
+        st.caption("On because this page is open on localhost.")
+        return True
+    token = configured_token()
+    if token is None:
+        st.info(
+            f"Off. To turn them on, set `{TOKEN_SECRET}` in the app's secrets and enter it"
+            " here, or open the app on localhost."
+        )
+        return False
+    entered = st.text_input("Admin token", type="password", key="freshboot_admin_token_input")
+    if not entered:
+        st.caption(f"Enter the `{TOKEN_SECRET}` from the app's secrets to turn them on.")
+        return False
+    if not hmac.compare_digest(entered.encode(), token.encode()):
+        st.error("That token is not the configured one.")
+        return False
+    return True
+
+
+def show_cache_utilities() -> None:
+    st.subheader("Caches", anchor=False)
+    st.caption(
+        "Clearing a cache makes every session compute it again. The buttons are off unless"
+        f" `{TOKEN_SECRET}` is set in the app's secrets and entered here, or the app runs on"
+        " localhost."
+    )
+    if not cache_buttons_unlocked():
+        return
+    data_column, resource_column = st.columns(2)
+    if data_column.button("Clear st.cache_data"):
+        st.cache_data.clear()
+        st.success("st.cache_data cleared.")
+    if resource_column.button("Clear st.cache_resource"):
+        st.cache_resource.clear()
+        st.success("st.cache_resource cleared.")
+
+
+def render(root: Path) -> None:
+    report = build_report(root)
     st.title("Health", anchor=False)
-    st.metric("Deployment version", state.version or "unknown")
+    version_column, verdict_column, checked_column = st.columns(3)
+    version_column.metric("Deployment version", report["version"] or "unknown")
+    verdict_column.metric("Verdict", report["verdict"])
+    checked_column.metric("Checked at (UTC)", report["checked_at"][11:19])
+    show_verdict(report)
+    st.button("Check again")
+    show_deployment(report)
+    show_process(report)
+    show_drift(report)
+    show_cache_utilities()
+    with st.expander("The same report as JSON (also served at /api/health by serve.py)"):
+        st.json(report)
