@@ -1,0 +1,253 @@
+"""The baked app under a real `streamlit run`: /api/health for monitors, /health in a browser.
+
+Every server binds 127.0.0.1 on a free port and is stopped when its test ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from helpers import bake, copy_project
+
+pytestmark = pytest.mark.slow
+
+STARTUP_SECONDS = 60
+STAMP_PREFIX = "# freshboot:"
+STAMP_FILES = ("requirements.txt", ".streamlit/config.toml")
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+BOOT_LINE = "freshboot: booted version"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@pytest.fixture(scope="module")
+def baked(tmp_path_factory) -> Path:
+    return bake(tmp_path_factory.mktemp("server"))
+
+
+@pytest.fixture
+def project(baked, tmp_path) -> Path:
+    """A copy of the baked project this test may change."""
+    return copy_project(baked, tmp_path / "project")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str, str]:
+    """Status, content type and body of a GET; an error status is an answer, not a failure."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen, port: int, log: Path):
+        self.process, self.port, self.log = process, port, log
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def health(self) -> tuple[int, dict]:
+        status, content_type, body = get(self.url("/api/health"))
+        assert content_type == "application/json", body[:200]
+        return status, json.loads(body)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def streamlit_run(project: Path, script: str):
+    """`streamlit run <script>` in ``project`` on 127.0.0.1, stopped on exit."""
+    port = free_port()
+    log = project.parent / f"{script}.{port}.log"
+    command = [sys.executable, "-m", "streamlit", "run", script]
+    command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("w", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            command, cwd=project, stdout=output, stderr=subprocess.STDOUT, env=env
+        )
+    server = Server(process, port, log)
+    try:
+        wait_until_serving(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+def wait_until_serving(server: Server) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError(
+                f"streamlit exited {server.process.returncode}:\n{server.output()}"
+            )
+        try:
+            if get(server.url("/_stcore/health"))[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"streamlit did not answer in {STARTUP_SECONDS} s:\n{server.output()}")
+
+
+def boot_lines(server: Server) -> list[str]:
+    return [line for line in server.output().splitlines() if BOOT_LINE in line]
+
+
+def wait_for(condition, what: str, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def write_stamp_after(project: Path, boot_time: str) -> str:
+    """Write a stamp in place, as `bump.py stamp` does, at a time after ``boot_time``."""
+    stamp_time = datetime.strptime(boot_time, TIME_FORMAT).replace(tzinfo=timezone.utc)
+    stamp_time += timedelta(seconds=2)
+    # The stamp's time is the moment it is written, so wait until that moment has come.
+    wait_for(lambda: datetime.now(timezone.utc) >= stamp_time, "the stamp time", seconds=5)
+    version = None
+    for name in STAMP_FILES:
+        path = project / name
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        stamp_line = next(line for line in lines if line.startswith(STAMP_PREFIX))
+        version = stamp_line.split()[2]
+        new_stamp = f"{STAMP_PREFIX} {version} {stamp_time.strftime(TIME_FORMAT)}\n"
+        path.write_text("".join(new_stamp if line == stamp_line else line for line in lines))
+    return stamp_time.strftime(TIME_FORMAT)
+
+
+def test_api_health_is_200_when_fresh_and_503_after_a_newer_stamp(project):
+    with streamlit_run(project, "serve.py") as server:
+        status, report = server.health()
+        assert status == 200, report
+        assert report["verdict"] == "fresh"
+        assert report["version"] == "0.1.0"
+        assert report["pid"] == server.process.pid
+        assert report["script"] == {"ok": True, "detail": "ok"}
+        assert {row["name"]: row["satisfied"] for row in report["drift"]}["streamlit"] is True
+        assert "cookie" not in json.dumps(report).lower()
+
+        stamp_time = write_stamp_after(project, report["boot_time"])
+        status, report = server.health()
+        assert status == 503
+        assert report["verdict"] == "stale"
+        assert "before the newest stamp" in report["reason"] and stamp_time in report["reason"]
+        assert report["newest_stamp"] == stamp_time
+
+        lines = boot_lines(server)
+        assert len(lines) == 1
+        assert "0.1.0" in lines[0] and "verdict fresh" in lines[0]
+
+
+def test_api_health_is_503_when_the_app_script_fails_to_import(project):
+    app = project / "app.py"
+    lines = app.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("DEPLOYMENT_VERSION"))
+    lines.insert(first + 1, "import freshboot_module_that_does_not_exist\n")
+    app.write_text("".join(lines), encoding="utf-8")
+    with streamlit_run(project, "serve.py") as server:
+        # Streamlit's own probe cannot see it: scripts only run per session.
+        assert get(server.url("/_stcore/health"))[:1] == (200,)
+        status, report = server.health()
+        assert status == 503
+        assert report["verdict"] == "broken"
+        assert report["script"]["ok"] is False
+        assert "app.py fails" in report["reason"]
+
+
+# --- the /health page in a real browser --------------------------------------
+
+
+def chromium_paths() -> tuple[str, str]:
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if browser and driver:
+        return browser, driver
+    message = "Debian's chromium and chromium-driver are needed for browser tests"
+    if os.environ.get("FRESHBOOT_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{message} (FRESHBOOT_REQUIRE_BROWSER=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    browser_path, driver_path = chromium_paths()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_path
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def page_text(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+@pytest.mark.browser
+def test_health_page_in_a_browser_says_fresh_under_plain_streamlit_run(project, browser):
+    def rendered_health_page():
+        text = page_text(browser)
+        return text if "Clear st.cache_data" in text else None
+
+    with streamlit_run(project, "app.py") as server:
+        browser.get(server.url("/health"))
+        text = wait_for(rendered_health_page, "the health page to render")
+        assert "FRESH" in text
+        assert "Deployment version" in text and "0.1.0" in text
+        assert "streamlit>=1.67" in text
+        # Open on localhost, so the cache buttons are on and say why.
+        assert "On because this page is open on localhost" in text
+        assert str(project) not in text
+
+        wait_for(lambda: boot_lines(server), "the boot line")
+        browser.refresh()
+        wait_for(rendered_health_page, "the health page after a reload")
+        assert len(boot_lines(server)) == 1
+        assert "verdict fresh" in boot_lines(server)[0]
