@@ -186,7 +186,9 @@ def test_api_health_is_503_when_the_app_script_fails_to_import(project):
     app.write_text("".join(lines), encoding="utf-8")
     with streamlit_run(project, "serve.py") as server:
         # Streamlit's own probe cannot see it: scripts only run per session.
-        assert get(server.url("/_stcore/health"))[:1] == (200,)
+        assert get(server.url("/_stcore/health"))[0] == 200
+        # Nor can a made-up path: it answers 200 with the app's HTML.
+        assert get(server.url("/healthz"))[:2] == (200, "text/html; charset=utf-8")
         status, report = server.health()
         assert status == 503
         assert report["verdict"] == "broken"

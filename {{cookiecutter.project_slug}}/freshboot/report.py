@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -36,6 +37,8 @@ REINSTALL = (
 )
 # Lines a requirements file may hold that name no package by itself.
 URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", ".", "/")
+# user:password@ in a URL, e.g. a private index token: never shown.
+URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
 
 _installed: dict[str, str] | None = None
 _installed_key: tuple | None = None
@@ -98,10 +101,14 @@ def _logical_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
         yield start, pending.strip()
 
 
+def redact(text: str) -> str:
+    return URL_CREDENTIALS.sub("***@", text)
+
+
 def _row(number: int, text: str, **fields) -> dict:
     row = {
         "line": number,
-        "requirement": text,
+        "requirement": redact(text),
         "name": None,
         "specifier": "",
         "installed": None,
@@ -110,6 +117,7 @@ def _row(number: int, text: str, **fields) -> dict:
         "detail": "",
     }
     row.update(fields)
+    row["detail"] = redact(row["detail"])
     return row
 
 

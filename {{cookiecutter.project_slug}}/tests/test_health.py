@@ -6,6 +6,8 @@ Tests that change files work on a copy of the project, never on the project itse
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -161,3 +163,32 @@ def test_drift_check_reads_extras_markers_options_and_bad_lines():
     statuses = {row["line"]: row["status"] for row in rows}
     assert statuses == {3: "ok", 4: "mismatch", 5: "missing", 6: "skipped", 7: "invalid"}
     assert rows[0]["name"] == "Streamlit" and rows[0]["satisfied"] is True
+
+
+def test_credentials_in_requirement_urls_are_never_shown():
+    line = (
+        "private-pkg @ https://user:s3cret-token@example.invalid/private_pkg-1.0-py3-none-any.whl"
+    )
+    (row,) = check_requirements([line])
+    assert "s3cret" not in str(row)
+    assert row["requirement"].startswith("private-pkg @ https://***@example.invalid/")
+
+
+def test_home_page_does_not_load_the_health_page_modules(project_root):
+    script = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_file('app.py', default_timeout=30)\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "print(sorted(m for m in ('freshboot.health_page', 'freshboot.api') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
