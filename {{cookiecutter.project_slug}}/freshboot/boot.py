@@ -10,10 +10,12 @@ can be read (Linux /proc), and this module's import time otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -58,17 +60,19 @@ def boot_line(version: str | None, report: dict | None) -> str:
     )
 
 
-def _print_boot_line(version: str | None, root) -> None:
+def _print_boot_line(version: str | None, root: Path) -> None:
     try:
         from freshboot.report import build_report
 
         report = build_report(root)
     except Exception:  # the log line must never take the app down
         report = None
-    print(boot_line(version, report), file=sys.stdout, flush=True)
+    # stdout may already be closed when a short-lived process exits first.
+    with contextlib.suppress(OSError, ValueError):
+        print(boot_line(version, report), file=sys.stdout, flush=True)
 
 
-def announce(version: str | None, root=None) -> None:
+def announce(version: str | None, root: Path | None = None) -> None:
     """Print the boot line once per process, without delaying the page that calls this.
 
     The report behind the verdict reads the installed packages, so it is built
@@ -80,8 +84,6 @@ def announce(version: str | None, root=None) -> None:
             return
         _announced = True
     if root is None:
-        from pathlib import Path
-
         root = Path(__file__).resolve().parent.parent
     thread = threading.Thread(
         target=_print_boot_line, args=(version, root), name="freshboot-boot-line", daemon=True

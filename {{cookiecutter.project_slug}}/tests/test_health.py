@@ -74,6 +74,12 @@ def drift_rows(at: AppTest) -> list[str]:
     return [line.replace("\\", "") for line in table.splitlines()[2:]]
 
 
+def boot_time_shown(at: AppTest) -> str:
+    table = next(md.value for md in at.markdown if "boot time" in md.value)
+    row = next(line for line in table.splitlines() if "boot time" in line)
+    return row.split("|")[2].strip()
+
+
 def verdict(at: AppTest) -> str:
     return next(metric.value for metric in at.metric if metric.label == "Verdict")
 
@@ -126,8 +132,12 @@ def test_cache_buttons_need_the_configured_token(project_root):
     at.text_input(key="freshboot_admin_token_input").input(TOKEN).run()
     labels = [button.label for button in at.button]
     assert "Clear st.cache_data" in labels and "Clear st.cache_resource" in labels
+    booted = boot_time_shown(at)
     at.button[labels.index("Clear st.cache_data")].click().run()
-    assert any("cleared" in message.value for message in at.success)
+    assert any("st.cache_data cleared" in message.value for message in at.success)
+    at.button[labels.index("Clear st.cache_resource")].click().run()
+    assert any("st.cache_resource cleared" in message.value for message in at.success)
+    assert boot_time_shown(at) == booted
 
 
 def test_health_page_never_shows_the_token_or_outside_paths(project_root):
