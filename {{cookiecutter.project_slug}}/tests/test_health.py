@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from freshboot import boot
-from freshboot.report import build_report, check_requirements
+from freshboot.report import build_report, check_requirements, format_report
 from freshboot.stamps import STAMP_FILES, STAMP_PREFIX, Stamp, read_stamps
 
 HEALTH_PAGE = "app_pages/health.py"
@@ -156,6 +156,14 @@ def test_report_has_the_keys_scripts_and_monitors_rely_on(project_root):
     assert report["verdict"] == "fresh"
     assert {row["name"] for row in report["drift"]} >= {"streamlit"}
     assert all(row["satisfied"] for row in report["drift"] if row["status"] == "ok")
+
+
+def test_text_report_leads_with_the_verdict_and_lists_requirements(project_root):
+    report = build_report(project_root)
+    text = format_report(report)
+    assert text.startswith("Verdict: FRESH: ")
+    assert "Next step: nothing to do." in text
+    assert all(row["requirement"] in text for row in report["drift"])
 
 
 def test_drift_check_reads_extras_markers_options_and_bad_lines():
