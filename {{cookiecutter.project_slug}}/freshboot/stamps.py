@@ -1,14 +1,20 @@
-"""Read the three deployment stamps. Standard library only: scripts/bump.py uses it too.
+"""Read and rewrite the three deployment stamps. Standard library only: scripts/bump.py uses it.
 
 The stamps are ``DEPLOYMENT_VERSION = "X.Y.Z"`` in app.py and a
 ``# freshboot: X.Y.Z YYYY-MM-DDTHH:MM:SSZ`` line in requirements.txt and in
 .streamlit/config.toml. A push that changes them changes the files Community
 Cloud watches, which makes it reinstall and reboot.
+
+Rewriting changes only the stamp text: line endings (LF or CRLF), a UTF-8 BOM,
+the last line's newline (or its absence) and each file's mode stay as they were.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,9 +23,14 @@ VERSION_FILE = "app.py"
 STAMP_FILES = ("requirements.txt", ".streamlit/config.toml")
 STAMP_PREFIX = "# freshboot:"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+BOM = "\ufeff"
 
 VERSION_LINE = re.compile(r"""^DEPLOYMENT_VERSION\s*=\s*(["'])(?P<version>[^"']*)\1\s*(#.*)?$""")
 STAMP_LINE = re.compile(r"^# freshboot: (?P<version>\S+) (?P<time>\S+)\s*$")
+
+
+class StampError(ValueError):
+    """A stamp cannot be rewritten safely; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -49,12 +60,20 @@ class Stamps:
         return max(times) if times else None
 
 
+# --- reading -----------------------------------------------------------------
+
+
+def lines_of(text: str) -> list[str]:
+    """Lines split on LF only, each keeping a CR it ends with; reading and writing share this."""
+    return text.removeprefix(BOM).split("\n")
+
+
 def parse_time(text: str) -> datetime:
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
 
 
 def parse_stamp_line(line: str) -> Stamp | None:
-    match = STAMP_LINE.match(line.strip("\ufeff"))
+    match = STAMP_LINE.match(line.removeprefix(BOM))
     if not match:
         return None
     try:
@@ -63,34 +82,37 @@ def parse_stamp_line(line: str) -> Stamp | None:
         return None
 
 
+def find_versions(text: str) -> list[str]:
+    """The value of every ``DEPLOYMENT_VERSION = "..."`` line in ``text``."""
+    return [match["version"] for line in lines_of(text) if (match := VERSION_LINE.match(line))]
+
+
 def find_version(text: str) -> str | None:
-    for line in text.lstrip("\ufeff").splitlines():
-        match = VERSION_LINE.match(line)
-        if match:
-            return match["version"]
-    return None
+    versions = find_versions(text)
+    return versions[0] if versions else None
 
 
 def find_stamps(text: str) -> list[Stamp | None]:
     """Every stamp line in ``text``; an unreadable one is ``None``."""
-    return [
-        parse_stamp_line(line)
-        for line in text.splitlines()
-        if line.lstrip("\ufeff").startswith(STAMP_PREFIX)
-    ]
+    return [parse_stamp_line(line) for line in lines_of(text) if line.startswith(STAMP_PREFIX)]
 
 
 def read_stamps(root: Path) -> Stamps:
     root = Path(root)
     problems = []
     try:
-        version = find_version((root / VERSION_FILE).read_text(encoding="utf-8"))
+        versions = find_versions((root / VERSION_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        version = None
+        versions = []
         problems.append(f"{VERSION_FILE}: cannot be read ({error.__class__.__name__})")
     else:
-        if version is None:
+        if not versions:
             problems.append(f'{VERSION_FILE}: no DEPLOYMENT_VERSION = "X.Y.Z" line')
+        elif len(versions) > 1:
+            problems.append(
+                f"{VERSION_FILE}: {len(versions)} DEPLOYMENT_VERSION lines; keep exactly one"
+            )
+    version = versions[0] if versions else None
     stamps: dict[str, Stamp | None] = {}
     for name in STAMP_FILES:
         stamps[name] = None
@@ -116,3 +138,191 @@ def read_stamps(root: Path) -> Stamps:
     if len(readable) == len(STAMP_FILES) and len({stamp.text() for stamp in readable}) > 1:
         problems.append("the stamp lines of " + " and ".join(STAMP_FILES) + " differ")
     return Stamps(version=version, stamps=stamps, problems=problems)
+
+
+# --- new file contents (pure: old bytes in, new bytes out) ---------------------
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StampError("is not UTF-8 text") from None
+    return (BOM if text.startswith(BOM) else ""), lines_of(text)
+
+
+def _encode(bom: str, lines: list[str]) -> bytes:
+    return (bom + "\n".join(lines)).encode("utf-8")
+
+
+def _replace(line: str, match: re.Match, **groups: str) -> str:
+    """``line`` with the named groups of ``match`` replaced, every other character kept."""
+    for name in sorted(groups, key=match.start, reverse=True):
+        line = line[: match.start(name)] + groups[name] + line[match.end(name) :]
+    return line
+
+
+def with_version(data: bytes, version: str) -> bytes:
+    """app.py's bytes with the value of its one DEPLOYMENT_VERSION line set to ``version``."""
+    bom, lines = _decode(data)
+    found = [index for index, line in enumerate(lines) if VERSION_LINE.match(line)]
+    if not found:
+        raise StampError('has no DEPLOYMENT_VERSION = "X.Y.Z" line')
+    if len(found) > 1:
+        raise StampError(f"has {len(found)} DEPLOYMENT_VERSION lines; keep exactly one")
+    index = found[0]
+    lines[index] = _replace(lines[index], VERSION_LINE.match(lines[index]), version=version)
+    return _encode(bom, lines)
+
+
+def with_stamp(data: bytes, stamp: Stamp) -> bytes:
+    """A stamp file's bytes with its one stamp line set to ``stamp``.
+
+    A well-formed line keeps everything but its version and time; a malformed
+    one is replaced whole; a file without one gets it as its first line.
+    """
+    bom, lines = _decode(data)
+    found = [index for index, line in enumerate(lines) if line.startswith(STAMP_PREFIX)]
+    if len(found) > 1:
+        raise StampError(f"has {len(found)} stamp lines; delete all but one")
+    if not found:
+        newline = "\r\n" if any(line.endswith("\r") for line in lines[:-1]) else "\n"
+        lines[0] = stamp.text() + newline + lines[0]
+        return _encode(bom, lines)
+    index = found[0]
+    line = lines[index]
+    match = STAMP_LINE.match(line)
+    if match:
+        time = stamp.time.strftime(TIME_FORMAT)
+        lines[index] = _replace(line, match, version=stamp.version, time=time)
+    else:
+        lines[index] = stamp.text() + ("\r" if line.endswith("\r") else "")
+    return _encode(bom, lines)
+
+
+@dataclass(frozen=True)
+class FileChange:
+    name: str  # relative to the project root, e.g. ".streamlit/config.toml"
+    old: bytes
+    new: bytes
+
+
+def _read_bytes(root: Path, name: str) -> bytes:
+    try:
+        return (root / name).read_bytes()
+    except OSError as error:
+        raise StampError(f"{name}: cannot be read ({error.strerror or error})") from None
+
+
+def plan_changes(root: Path, stamp: Stamp) -> list[FileChange]:
+    """What writing ``stamp`` would change, file by file; files it leaves alone are left out."""
+    root = Path(root)
+    changes = []
+    for name in (VERSION_FILE, *STAMP_FILES):
+        old = _read_bytes(root, name)
+        try:
+            if name == VERSION_FILE:
+                new = with_version(old, stamp.version)
+            else:
+                new = with_stamp(old, stamp)
+        except StampError as error:
+            raise StampError(f"{name} {error}") from None
+        if new != old:
+            changes.append(FileChange(name, old, new))
+    return changes
+
+
+# --- writing: every file or none ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedWrite:
+    change: FileChange
+    path: Path  # the file to replace (a symlink's target)
+    temp: Path  # the new content, already on disk beside it
+    mode: int
+
+
+def _write_temp(path: Path, data: bytes, mode: int) -> Path:
+    """``data`` in a new file beside ``path``, flushed to disk, with ``mode``."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp, mode)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _discard(prepared: list[PreparedWrite]) -> None:
+    for write in prepared:
+        write.temp.unlink(missing_ok=True)
+
+
+def prepare_writes(root: Path, changes: list[FileChange]) -> list[PreparedWrite]:
+    """Check every file and put its new content in a temporary file; touch no original.
+
+    Refuses a file that changed since it was read or that is read-only (checked by
+    its mode bits too, because an administrator may write any file).
+    """
+    root = Path(root)
+    prepared: list[PreparedWrite] = []
+    try:
+        for change in changes:
+            path = (root / change.name).resolve()
+            if _read_bytes(root, change.name) != change.old:
+                raise StampError(f"{change.name}: changed on disk while bumping; run again")
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if not mode & 0o222 or not os.access(path, os.W_OK):
+                raise StampError(
+                    f"{change.name}: is read-only; make it writable (chmod u+w {change.name})"
+                    " and run again"
+                )
+            try:
+                temp = _write_temp(path, change.new, mode)
+            except OSError as error:
+                raise StampError(
+                    f"{change.name}: cannot be written ({error.strerror or error})"
+                ) from None
+            prepared.append(PreparedWrite(change, path, temp, mode))
+    except BaseException:
+        _discard(prepared)
+        raise
+    return prepared
+
+
+def replace_all(prepared: list[PreparedWrite]) -> None:
+    """Move every prepared file into place; on a failure, put back the ones already moved."""
+    for position, write in enumerate(prepared):
+        try:
+            os.replace(write.temp, write.path)
+        except OSError as error:
+            _discard(prepared[position:])
+            not_restored = _restore(prepared[:position])
+            reason = f"{write.change.name}: cannot be replaced ({error.strerror or error})"
+            if not_restored:
+                reason += f"; restore by hand with: git checkout -- {' '.join(not_restored)}"
+            else:
+                reason += "; every file was left as it was"
+            raise StampError(reason) from None
+
+
+def _restore(done: list[PreparedWrite]) -> list[str]:
+    """Write the old content back; return the names that could not be restored."""
+    failed = []
+    for write in reversed(done):
+        try:
+            os.replace(_write_temp(write.path, write.change.old, write.mode), write.path)
+        except OSError:
+            failed.append(write.change.name)
+    return failed
+
+
+def write_changes(root: Path, changes: list[FileChange]) -> None:
+    """Write ``changes`` atomically per file, all of them or none as far as the OS allows."""
+    replace_all(prepare_writes(root, changes))

@@ -1,6 +1,335 @@
-"""Move every deployment stamp together (placeholder; see README)."""
+"""Move the three deployment stamps together, so the next push boots fresh.
 
+The stamps are DEPLOYMENT_VERSION in app.py and the "# freshboot:" line in
+requirements.txt and .streamlit/config.toml. Run `python scripts/bump.py --help`.
+
+Standard library only, so it runs before anything is installed (CI, pre-commit).
+It works on the project it belongs to, from whatever folder you run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import shutil
+import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from freshboot.stamps import (  # noqa: E402
+    STAMP_FILES,
+    TIME_FORMAT,
+    VERSION_FILE,
+    FileChange,
+    Stamp,
+    StampError,
+    plan_changes,
+    read_stamps,
+    write_changes,
+)
+
+OK, CHECK_FAILED, REFUSED = 0, 1, 2
+STAMPED_FILES = (VERSION_FILE, *STAMP_FILES)
+# Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5 (no "v", no leading zeros).
+IDENTIFIER = r"(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)"
+VERSION = re.compile(
+    r"(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
+    rf"(?:-(?P<pre>{IDENTIFIER}(?:\.{IDENTIFIER})*))?"
+    r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
+)
+REPAIR = "repair with: python scripts/bump.py set X.Y.Z"
+
+
+class Refused(Exception):
+    """Nothing was changed (or, when the message says so, what was); exit 2."""
+
+
+# --- versions and stamps ---------------------------------------------------------
+
+
+def parse_version(text: str) -> str:
+    if not VERSION.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a version like 1.2.3 (MAJOR.MINOR.PATCH, no v, no leading zeros)"
+        )
+    return text
+
+
+def next_version(version: str, part: str) -> str:
+    """1.2.3 -> patch 1.2.4, minor 1.3.0, major 2.0.0; a pre-release becomes its release.
+
+    2.0.0-rc.1 -> major 2.0.0, 1.3.0-rc.1 -> minor 1.3.0, 1.2.4-rc.1 -> patch 1.2.4.
+    """
+    match = VERSION.fullmatch(version)
+    major, minor, patch = int(match["major"]), int(match["minor"]), int(match["patch"])
+    pre = match["pre"] is not None
+    if part == "major":
+        return f"{major if pre and minor == patch == 0 else major + 1}.0.0"
+    if part == "minor":
+        return f"{major}.{minor if pre and patch == 0 else minor + 1}.0"
+    return f"{major}.{minor}.{patch if pre else patch + 1}"
+
+
+def next_stamp_time(newest: datetime | None) -> datetime:
+    """Now, to the second; or a second after ``newest`` (clock skew, two bumps in one second)."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    return now if newest is None or now > newest else newest + timedelta(seconds=1)
+
+
+def check_problems(state) -> list[str]:
+    problems = list(state.problems)
+    if state.version is not None and not VERSION.fullmatch(state.version):
+        problems.append(f"{VERSION_FILE}: DEPLOYMENT_VERSION {state.version!r} is not like 1.2.3")
+    return problems
+
+
+# --- git ----------------------------------------------------------------------
+
+
+def git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+
+
+def first_line(done: subprocess.CompletedProcess) -> str:
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return lines[0] if lines else f"exit code {done.returncode}"
+
+
+def push_remote() -> str:
+    """The current branch's remote, else origin; refuse when there is neither."""
+    branch = git("symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip()
+    if not branch:
+        raise Refused("HEAD is detached; check out a branch before --push")
+    remote = git("config", "--get", f"branch.{branch}.remote").stdout.strip()
+    if remote:
+        return remote
+    if "origin" in git("remote").stdout.split():
+        return "origin"
+    raise Refused("no git remote to push to; add one with: git remote add origin URL")
+
+
+def check_git(tag: str | None, push: bool) -> str | None:
+    """Refuse before anything is written when the commit could not hold only the stamps."""
+    if shutil.which("git") is None:
+        raise Refused("git was not found on PATH; install it or bump without --commit")
+    if git("rev-parse", "--is-inside-work-tree").returncode != 0:
+        raise Refused("this project is not in a git repository; run git init or drop --commit")
+    changed = git("status", "--porcelain", "--", *STAMPED_FILES).stdout.splitlines()
+    if changed:
+        raise Refused(
+            f"{changed[0][3:]} has changes that are not committed; commit or stash them first"
+            " so the bump commit holds only the stamps"
+        )
+    staged = git("diff", "--cached", "--name-only").stdout.split()
+    if staged:
+        raise Refused(
+            f"other changes are staged ({', '.join(staged[:3])}); commit or unstage them first"
+            " so the bump commit holds only the stamps"
+        )
+    if tag and git("rev-parse", "--quiet", "--verify", f"refs/tags/{tag}").returncode == 0:
+        raise Refused(f"tag {tag} already exists; choose another version")
+    return push_remote() if push else None
+
+
+def commit(changes, message: str, tag: str | None, remote: str | None) -> None:
+    names = [change.name for change in changes]
+    done = git("commit", "--quiet", "--only", "-m", message, "--", *names)
+    if done.returncode != 0:
+        # Put the files back so the user can fix git and run the same command again.
+        undo = [FileChange(change.name, change.new, change.old) for change in changes]
+        try:
+            write_changes(ROOT, undo)
+        except StampError as error:
+            raise Refused(f"git commit failed ({first_line(done)}), then {error}") from None
+        raise Refused(f"git commit failed ({first_line(done)}); the files were put back")
+    print(f"committed {', '.join(names)}: {message}")
+    if tag:
+        done = git("tag", "--annotate", tag, "-m", message)
+        if done.returncode != 0:
+            raise Refused(f"committed, but git tag failed: {first_line(done)}")
+        print(f"tagged {tag}")
+    if remote:
+        refs = ["HEAD", f"refs/tags/{tag}"] if tag else ["HEAD"]
+        done = git("push", "--quiet", "--atomic", remote, *refs)
+        if done.returncode != 0:
+            raise Refused(
+                f"committed, but git push failed ({first_line(done)}); push by hand with:"
+                f" git push --atomic {remote} {' '.join(refs)}"
+            )
+        print(f"pushed to {remote}")
+
+
+# --- commands -------------------------------------------------------------------
+
+
+def print_diff(changes) -> None:
+    for change in changes:
+        old = change.old.decode("utf-8").splitlines()
+        new = change.new.decode("utf-8").splitlines()
+        for line in difflib.unified_diff(
+            old, new, f"a/{change.name}", f"b/{change.name}", n=0, lineterm=""
+        ):
+            print(line)
+
+
+def write(args) -> int:
+    if (args.tag or args.push) and not args.commit:
+        raise Refused("--tag and --push need --commit")
+    state = read_stamps(ROOT)
+    if args.command == "set":
+        version = args.version
+        if state.agree and state.version == version:
+            print(f"already at {version}; nothing changed (stamp boots fresh at the same version)")
+            return OK
+    else:
+        problems = check_problems(state)
+        if problems:
+            more = f" (and {len(problems) - 1} more: run check)" if len(problems) > 1 else ""
+            raise Refused(f"{problems[0]}{more}; nothing changed; {REPAIR}")
+        version = state.version
+        if args.command != "stamp":
+            version = next_version(version, args.command)
+    stamp = Stamp(version, next_stamp_time(state.newest_time))
+    changes = plan_changes(ROOT, stamp)
+    tag = f"v{version}" if args.tag else None
+    remote = check_git(tag, args.push) if args.commit else None
+    summary = f"{state.version} -> {version}, stamped {stamp.time.strftime(TIME_FORMAT)}"
+    if args.dry_run:
+        print_diff(changes)
+        print(f"dry run, nothing written: {summary}")
+        return OK
+    write_changes(ROOT, changes)
+    print(f"{summary} in {', '.join(change.name for change in changes)}")
+    if args.commit:
+        what = "Stamp deployment" if args.command == "stamp" else "Bump deployment version to"
+        commit(changes, f"{what} {version}", tag, remote)
+    else:
+        print("next: commit and push these files (or run again with --commit --push)")
+    return OK
+
+
+def check(args) -> int:
+    state = read_stamps(ROOT)
+    problems = check_problems(state)
+    for problem in problems:
+        print(f"bump.py: {problem}", file=sys.stderr)
+    if problems:
+        print(f"bump.py: {REPAIR}", file=sys.stderr)
+        return CHECK_FAILED
+    stamp = state.stamps[STAMP_FILES[0]]
+    print(f"ok: {state.version} stamped {stamp.time.strftime(TIME_FORMAT)} in all three files")
+    return OK
+
+
+def show(args) -> int:
+    state = read_stamps(ROOT)
+    rows = [(f"DEPLOYMENT_VERSION ({VERSION_FILE})", state.version or "not found")]
+    for name, stamp in state.stamps.items():
+        rows.append((name, f"{stamp.version} {stamp.time.strftime(TIME_FORMAT)}" if stamp else "-"))
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label.ljust(width)}  {value}")
+    problems = check_problems(state)
+    print("the stamps agree" if not problems else f"the stamps disagree: {problems[0]} ({REPAIR})")
+    return OK
+
+
+def status(args) -> int:
+    try:  # needs the app's packages, so it is imported only here
+        from freshboot.report import build_report, format_report
+    except ImportError as error:
+        raise Refused(
+            f"status needs the app's packages ({error.name or error} is missing):"
+            " pip install -r requirements.txt"
+        ) from None
+    report = build_report(ROOT)
+    sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.json else format_report(report))
+    return OK if report["verdict"] == "fresh" else CHECK_FAILED
+
+
+# --- command line -----------------------------------------------------------------
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.exit(REFUSED, f"{self.prog}: {message} (see --help)\n")
+
+
+DESCRIPTION = """\
+Move the three deployment stamps together, so the next push boots fresh: DEPLOYMENT_VERSION
+in app.py and the "# freshboot: VERSION TIME" line in requirements.txt and .streamlit/config.toml.
+Changing them makes Streamlit Community Cloud reinstall and reboot the app."""
+
+HELP = """\
+examples:
+  python scripts/bump.py patch                   0.1.0 -> 0.1.1, new stamp time in all three files
+  python scripts/bump.py stamp --commit --push   force a fresh boot without a new version
+  python scripts/bump.py check                   in CI or pre-commit: exit 1 if the stamps disagree
+
+exit codes: 0 ok, 1 check or status failed, 2 bad usage or refused (nothing changed)
+"""
+
+COMMANDS = {
+    # name: (function, what it does, example)
+    "patch": (write, "next patch version: 1.2.3 -> 1.2.4", "patch --commit --push"),
+    "minor": (write, "next minor version: 1.2.3 -> 1.3.0", "minor --dry-run"),
+    "major": (write, "next major version: 1.2.3 -> 2.0.0", "major --commit --tag"),
+    "set": (write, "set a version; also repairs stamps that disagree or are missing", "set 1.4.0"),
+    "stamp": (write, "new stamp time, same version: a fresh boot without a release", "stamp"),
+    "check": (check, "exit 0 if the three stamps agree, else 1 naming each bad file", "check"),
+    "show": (show, "print the version and each stamp", "show"),
+    "status": (status, "print the health report of this checkout; exit 1 unless fresh", "status"),
+}
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="bump.py",
+        description=DESCRIPTION,
+        epilog=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    options = Parser(add_help=False)
+    options.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+    options.add_argument(
+        "--commit", action="store_true", help="git commit exactly the stamped files"
+    )
+    options.add_argument("--tag", action="store_true", help="also tag the commit v<version>")
+    options.add_argument("--push", action="store_true", help="also push the commit (and tag)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (run, summary, example) in COMMANDS.items():
+        command = commands.add_parser(
+            name,
+            help=summary,
+            description=summary,
+            epilog=f"example:\n  python scripts/bump.py {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[options] if run is write else [],
+        )
+        if name == "set":
+            command.add_argument("version", type=parse_version, help="e.g. 1.4.0 or 2.0.0-rc.1")
+        if name == "status":
+            command.add_argument("--json", action="store_true", help="print the report as JSON")
+        command.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (Refused, StampError) as error:
+        print(f"bump.py: {error}", file=sys.stderr)
+        return REFUSED
+
 
 if __name__ == "__main__":
-    sys.exit("bump.py: not implemented yet")
+    sys.exit(main())
