@@ -171,6 +171,8 @@ def test_dry_run_prints_the_diff_and_writes_nothing(project, args):
     for name in STAMP_FILES:
         assert f"+++ b/{name}" in done.stdout
     assert "-# freshboot: 0.1.0 " in done.stdout
+    if "--commit" in args:
+        assert "would commit: Bump deployment version to 0.2.0" in done.stdout
 
 
 def test_check_and_show_on_a_fresh_bake(default_project):

@@ -202,15 +202,19 @@ def write(args) -> int:
     tag = f"v{version}" if args.tag else None
     remote = check_git(tag, args.push) if args.commit else None
     summary = f"{state.version} -> {version}, stamped {stamp.time.strftime(TIME_FORMAT)}"
+    what = "Stamp deployment" if args.command == "stamp" else "Bump deployment version to"
+    message = f"{what} {version}"
     if args.dry_run:
         print_diff(changes)
         print(f"dry run, nothing written: {summary}")
+        if args.commit:
+            then = "".join([f", tag {tag}" if tag else "", f", push to {remote}" if remote else ""])
+            print(f"would commit: {message}{then}")
         return OK
     write_changes(ROOT, changes)
     print(f"{summary} in {', '.join(change.name for change in changes)}")
     if args.commit:
-        what = "Stamp deployment" if args.command == "stamp" else "Bump deployment version to"
-        commit(changes, f"{what} {version}", tag, remote)
+        commit(changes, message, tag, remote)
     else:
         print("next: commit and push these files (or run again with --commit --push)")
     return OK
