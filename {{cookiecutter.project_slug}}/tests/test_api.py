@@ -8,28 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from starlette.requests import Request
 
 from freshboot import boot
 from freshboot.api import HEALTH_PATH, health_route, status_code, with_script_check
 from freshboot.report import build_report
 from freshboot.stamps import STAMP_FILES, STAMP_PREFIX, Stamp, read_stamps
-
-NOT_COPIED = (".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache")
-
-
-@pytest.fixture
-def project_copy(project_root, tmp_path) -> Path:
-    return Path(
-        shutil.copytree(
-            project_root, tmp_path / "project", ignore=shutil.ignore_patterns(*NOT_COPIED)
-        )
-    )
 
 
 def get_health(root: Path) -> tuple[int, dict, dict]:

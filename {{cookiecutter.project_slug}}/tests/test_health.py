@@ -5,13 +5,11 @@ Tests that change files work on a copy of the project, never on the project itse
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from freshboot import boot
@@ -20,16 +18,6 @@ from freshboot.stamps import STAMP_FILES, STAMP_PREFIX, Stamp, read_stamps
 
 HEALTH_PAGE = "app_pages/health.py"
 TOKEN = "correct horse battery staple"
-NOT_COPIED = (".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache")
-
-
-@pytest.fixture
-def project_copy(project_root, tmp_path) -> Path:
-    return Path(
-        shutil.copytree(
-            project_root, tmp_path / "project", ignore=shutil.ignore_patterns(*NOT_COPIED)
-        )
-    )
 
 
 def health_page(root: Path, secrets: dict | None = None) -> AppTest:
