@@ -20,15 +20,12 @@ from jinja2.ext import Extension
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
-# Modules whose frames on the call stack mean cruft is re-rendering the template
-# into a throw-away directory to compute a diff, not creating a project.
-CRUFT_RERENDER_MODULES = frozenset(
-    {
-        "cruft._commands.update",
-        "cruft._commands.diff",
-        "cruft._commands.utils.generate",
-    }
-)
+# cruft renders the template from its own modules. Only ``cruft create`` makes a
+# project; every other cruft caller (``update`` and ``diff``, through
+# ``cruft._commands.utils.generate``) renders into a throw-away directory to
+# compute a diff. Unknown cruft modules count as re-renders: skipping git work
+# in a real project costs one command, git work in a re-render breaks updates.
+CRUFT_PACKAGE = "cruft"
 CRUFT_CREATE_MODULE = "cruft._commands.create"
 
 
@@ -83,17 +80,19 @@ def safe_slug(value: object) -> str:
 
 
 def render_mode() -> str:
-    """``cruft-rerender``, ``cruft-create`` or ``create``, read from the call stack."""
+    """``cruft-rerender``, ``cruft-create`` or ``create``, read from the call stack.
+
+    The innermost frame from a cruft module decides; no cruft frame means plain
+    cookiecutter (or pytest-cookies). cruft sets no variable or context key that
+    marks an update, so the stack is the one reliable witness.
+    """
     frame = sys._getframe(1)
-    mode = "create"
     while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module in CRUFT_RERENDER_MODULES:
-            return "cruft-rerender"
-        if module == CRUFT_CREATE_MODULE:
-            mode = "cruft-create"
+        module = frame.f_globals.get("__name__") or ""
+        if module == CRUFT_PACKAGE or module.startswith(CRUFT_PACKAGE + "."):
+            return "cruft-create" if module == CRUFT_CREATE_MODULE else "cruft-rerender"
         frame = frame.f_back
-    return mode
+    return "create"
 
 
 class FreshbootExtension(Extension):

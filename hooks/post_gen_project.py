@@ -4,19 +4,31 @@ Git work never raises: when it cannot be done (git missing, no identity, already
 inside a repository) the hook says in one line what it skipped and how to do it
 by hand. It never pushes.
 
-During ``cruft update`` and ``cruft diff`` cruft renders the template again into
-throw-away directories to compute a diff. A ``.git`` made there breaks the
-update, so in those renders this hook only tidies its own directory. The render
-mode is read in the cookiecutter process by ``local_extensions.render_mode``
-(cruft's own modules on the call stack) and written into this file as it is
-rendered; ``FRESHBOOT_SKIP_GIT=1`` turns the git step off by hand.
+``cruft update`` renders the template twice (old and new commit) and ``cruft
+diff`` once, each into a throw-away directory, and runs this hook there. A
+``.git`` made in such a render breaks the update (the patch then touches
+``.git`` and cruft silently applies nothing), so in those renders the hook only
+tidies its own directory. cruft marks these renders with no variable or context
+key: ``local_extensions.render_mode`` finds cruft's modules on the call stack
+while cookiecutter renders this file and writes the answer into RENDER_MODE.
+The generated pyproject.toml also has ``[tool.cruft] skip = [".git"]``.
+
+Under ``cruft create`` cruft writes ``.cruft.json`` after this hook, so it cannot
+be part of the initial commit; the hook says in one line how to commit it.
+``FRESHBOOT_SKIP_GIT=1`` turns the git step off by hand.
+
+cookiecutter runs this hook from a rendered copy in the temporary folder and
+never deletes it (cookiecutter issue 886); the copy holds every answer, so the
+hook removes it when it is done.
 """
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
@@ -78,13 +90,13 @@ def init_repository(project):
         say(
             f"git made the repository but could not commit ({error}); set your identity with"
             ' git config --global user.name "Your Name" and user.email, then run:'
-            f' git commit -m "{COMMIT_MESSAGE}"'
+            f' git add --all && git commit -m "{COMMIT_MESSAGE}"'
         )
         return
     if RENDER_MODE == "cruft-create":
         say(
-            "cruft writes .cruft.json after this commit; record it with:"
-            ' git add .cruft.json && git commit -m "Record cruft state"'
+            "cruft writes .cruft.json after the initial commit; commit it before your first"
+            ' cruft update: git add .cruft.json && git commit -m "Record cruft state"'
         )
 
 
@@ -102,5 +114,15 @@ def main():
     return 0
 
 
+def remove_rendered_copy():
+    script = Path(__file__).resolve()
+    if script.parent == Path(tempfile.gettempdir()).resolve() and script.name.startswith("tmp"):
+        with contextlib.suppress(OSError):
+            script.unlink()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        remove_rendered_copy()
