@@ -112,6 +112,25 @@ def test_ci_runs_cruft_check_only_when_the_project_has_cruft_state(baked):
     assert cruft["if"].replace(" ", "") == "hashFiles('.cruft.json')!=''"
 
 
+def test_ci_fails_on_leftovers_of_a_template_update(projects, tmp_path):
+    project = copy_project(projects[(True, False)], tmp_path / "project")
+    steps = load_workflow(project)["jobs"]["check"]["steps"]
+    script = steps[step_index(steps, "*.rej")]["run"]
+
+    def ci_step():
+        return run(["bash", "-c", script], cwd=project, check=False)
+
+    assert ci_step().returncode == 0
+    (project / "app.py.rej").write_text("@@ rejected hunk\n")
+    marker = "<" * 7 + " ours\n" + "=" * 7 + "\n" + ">" * 7 + " theirs\n"
+    with (project / "app_pages/home.py").open("a") as page:
+        page.write(marker)
+    run(["git", "add", "--all"], cwd=project)
+    failed = ci_step()
+    assert failed.returncode == 1
+    assert "app.py.rej" in failed.stdout and "app_pages/home.py" in failed.stdout
+
+
 def test_ci_builds_and_probes_the_image_only_with_the_docker_option(baked):
     options, project = baked
     jobs = load_workflow(project)["jobs"]
