@@ -1,4 +1,4 @@
-"""Developer tasks for this template; needs only Python 3.10+ and git.
+"""Developer tasks for this template; needs only Python 3.11+ and git.
 
     python3 dev.py demo    bake a project with default answers and run it
     python3 dev.py test    run the template's whole test suite (extra args go to pytest)
@@ -25,6 +25,22 @@ VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements-dev.txt"
 INSTALLED_MARK = VENV / "freshboot-requirements.sha256"
 DEMO_DIR = Path(tempfile.gettempdir()) / "freshboot-demo"
+
+
+MINIMUM_PYTHON = (3, 11)  # Streamlit 1.67 requires it
+NEWER_PYTHONS = ("python3.14", "python3.13", "python3.12", "python3.11")
+
+
+def ensure_supported_python() -> None:
+    """Re-run this script under a newer Python from PATH when this one is too old."""
+    if sys.version_info >= MINIMUM_PYTHON:
+        return
+    for name in NEWER_PYTHONS:
+        found = shutil.which(name)
+        if found:
+            os.execv(found, [found, *sys.argv])
+    wanted = ".".join(map(str, MINIMUM_PYTHON))
+    sys.exit(f"dev.py: needs Python {wanted}+ (Streamlit requires it); none found on PATH")
 
 
 def venv_python() -> Path:
@@ -87,6 +103,7 @@ TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench}
 
 
 def main(argv: list[str]) -> int:
+    ensure_supported_python()
     if not argv or argv[0] not in TASKS:
         print(__doc__.strip(), file=sys.stderr)
         return 2

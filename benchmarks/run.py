@@ -17,7 +17,7 @@ import platform
 import shutil
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -67,7 +67,7 @@ def run(selected: list[str], repeat: int, work: Path) -> list:
 
 
 def write_results(report: str, repeat: int) -> None:
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     RESULTS.write_text(
         "# Benchmark results\n\n"
         f"Measured {stamp} on {machine()}, median of {repeat} alternating rounds"

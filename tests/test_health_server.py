@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -140,10 +140,10 @@ def wait_for(condition, what: str, seconds: float = 30):
 
 def write_stamp_after(project: Path, boot_time: str) -> str:
     """Write a stamp in place, as `bump.py stamp` does, at a time after ``boot_time``."""
-    stamp_time = datetime.strptime(boot_time, TIME_FORMAT).replace(tzinfo=timezone.utc)
+    stamp_time = datetime.strptime(boot_time, TIME_FORMAT).replace(tzinfo=UTC)
     stamp_time += timedelta(seconds=2)
     # The stamp's time is the moment it is written, so wait until that moment has come.
-    wait_for(lambda: datetime.now(timezone.utc) >= stamp_time, "the stamp time", seconds=5)
+    wait_for(lambda: datetime.now(UTC) >= stamp_time, "the stamp time", seconds=5)
     version = None
     for name in STAMP_FILES:
         path = project / name

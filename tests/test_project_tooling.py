@@ -95,6 +95,19 @@ def test_ci_runs_every_check_after_installing_dev_requirements(baked):
     assert step_index(steps, "python scripts/bump.py check") >= 0
 
 
+def test_ci_tests_the_oldest_python_streamlit_installs_on(baked):
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    _, project = baked
+    matrix = load_workflow(project)["jobs"]["check"]["strategy"]["matrix"]["python-version"]
+    supported = SpecifierSet(metadata.metadata("streamlit")["Requires-Python"])
+    assert all(version in supported for version in matrix), (matrix, supported)
+    oldest_minor = min(int(version.split(".")[1]) for version in matrix)
+    assert f"3.{oldest_minor - 1}" not in supported
+
+
 def test_ci_caches_pip_on_both_requirements_files(baked):
     _, project = baked
     steps = load_workflow(project)["jobs"]["check"]["steps"]

@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -36,7 +36,7 @@ def _process_start_time(now: datetime) -> datetime | None:
     return now - timedelta(seconds=max(age, 0.0))
 
 
-_IMPORTED_AT = datetime.now(timezone.utc)
+_IMPORTED_AT = datetime.now(UTC)
 BOOT_TIME = min(_process_start_time(_IMPORTED_AT) or _IMPORTED_AT, _IMPORTED_AT)
 BOOT_PID = os.getpid()
 
@@ -45,7 +45,7 @@ _announced = False
 
 
 def uptime_seconds() -> float:
-    return max((datetime.now(timezone.utc) - BOOT_TIME).total_seconds(), 0.0)
+    return max((datetime.now(UTC) - BOOT_TIME).total_seconds(), 0.0)
 
 
 def boot_line(version: str | None, report: dict | None) -> str:

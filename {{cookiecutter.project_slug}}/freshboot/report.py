@@ -14,7 +14,7 @@ import platform
 import re
 import sys
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -387,7 +387,7 @@ def build_report(root: Path) -> dict:
         "pid": process["pid"],
         "boot_time": process["boot_time"],
         "process": process,
-        "checked_at": datetime.now(timezone.utc).strftime(TIME_FORMAT),
+        "checked_at": datetime.now(UTC).strftime(TIME_FORMAT),
     }
 
 

@@ -16,7 +16,7 @@ import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 VERSION_FILE = "app.py"
@@ -69,7 +69,7 @@ def lines_of(text: str) -> list[str]:
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
 
 
 def parse_stamp_line(line: str) -> Stamp | None:

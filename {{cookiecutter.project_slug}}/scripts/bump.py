@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def next_version(version: str, part: str) -> str:
 
 def next_stamp_time(newest: datetime | None) -> datetime:
     """Now, to the second; or a second after ``newest`` (clock skew, two bumps in one second)."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     return now if newest is None or now > newest else newest + timedelta(seconds=1)
 
 
