@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,17 @@ from cookiecutter.main import cookiecutter
 __all__ = ["tomllib"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+
+BOOLEAN_OPTIONS = ("init_git", "include_docker")
+OPTION_COMBINATIONS = [
+    dict(zip(BOOLEAN_OPTIONS, values, strict=True))
+    for values in itertools.product([True, False], repeat=len(BOOLEAN_OPTIONS))
+]
+
+
+def option_id(options: dict) -> str:
+    return "-".join(f"{key}={'on' if value else 'off'}" for key, value in options.items())
+
 
 # A fixed identity so the post-gen hook can commit on any machine; tests that
 # need git without an identity build their own environment.

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import ast
-import itertools
 import json
 import re
 import sys
 
 import pytest
 import yaml
-from helpers import bake, generated_files, run, tomllib
+from helpers import OPTION_COMBINATIONS, bake, generated_files, option_id, run, tomllib
 
 STAMP = re.compile(r"^# freshboot: (\S+) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
 UNRENDERED = re.compile(r"{{\s*cookiecutter|{%|{{\s*freshboot|cookiecutter\.")
-BOOLEAN_OPTIONS = ("init_git", "include_docker")
-OPTION_COMBINATIONS = [
-    dict(zip(BOOLEAN_OPTIONS, values, strict=True))
-    for values in itertools.product([True, False], repeat=len(BOOLEAN_OPTIONS))
-]
-
-
-def option_id(options):
-    return "-".join(f"{key}={'on' if value else 'off'}" for key, value in options.items())
 
 
 def stamp_line(path):

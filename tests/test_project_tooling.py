@@ -7,7 +7,6 @@ for real against the build context its .dockerignore would send.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -23,14 +22,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import TEMPLATE_DIR, bake, copy_project, generated_files, git_output, run
+from helpers import (
+    BOOLEAN_OPTIONS,
+    OPTION_COMBINATIONS,
+    TEMPLATE_DIR,
+    bake,
+    copy_project,
+    generated_files,
+    git_output,
+    option_id,
+    run,
+)
 from packaging.requirements import Requirement
 
-BOOLEAN_OPTIONS = ("init_git", "include_docker")
-COMBINATIONS = [
-    dict(zip(BOOLEAN_OPTIONS, values, strict=True))
-    for values in itertools.product([True, False], repeat=len(BOOLEAN_OPTIONS))
-]
 # Legal but awkward: a Docker image name cannot end in "_" or hold "___".
 SLUG = "sales__app_"
 BAKED_VERSION = "0.1.0"
@@ -42,10 +46,6 @@ RUFF_REPO = "https://github.com/astral-sh/ruff-pre-commit"
 DOCKER_NAME_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 
 
-def combination_id(options):
-    return "-".join(f"{key}={'on' if value else 'off'}" for key, value in options.items())
-
-
 def key(options):
     return tuple(options[name] for name in BOOLEAN_OPTIONS)
 
@@ -55,11 +55,11 @@ def projects(tmp_path_factory):
     """Every option combination, baked once: {(init_git, include_docker): project}."""
     return {
         key(options): bake(tmp_path_factory.mktemp("tooling"), project_slug=SLUG, **options)
-        for options in COMBINATIONS
+        for options in OPTION_COMBINATIONS
     }
 
 
-@pytest.fixture(params=COMBINATIONS, ids=combination_id)
+@pytest.fixture(params=OPTION_COMBINATIONS, ids=option_id)
 def baked(request, projects):
     return request.param, projects[key(request.param)]
 
@@ -525,8 +525,10 @@ def test_image_cmd_serves_and_its_healthcheck_tells_fresh_from_stale(docker_proj
 def test_readme_runbook_sections_are_filled_in(baked):
     options, project = baked
     readme = (project / "README.md").read_text(encoding="utf-8")
-    for section in ("deploy", "old-recipes", "docker"):
-        assert f"<!-- section: {section} -->" not in readme
+    headings = re.findall(r"^## (.+)$", readme, flags=re.MULTILINE)
+    for heading in ("Deploy on Community Cloud", "Why not the old recipes", "Docker"):
+        assert heading in headings, headings
+    assert "<!-- section:" not in readme
     assert "python scripts/bump.py patch --commit --push" in readme
     assert "enableCORS = false" in readme and "--force-reinstall" in readme
     tags = re.findall(r"docker build -t (\S+) \.", readme)
@@ -535,9 +537,3 @@ def test_readme_runbook_sections_are_filled_in(baked):
         assert f"docker run -d --rm -p 8501:8501 {tags[0]})" in readme
     else:
         assert tags == []
-
-
-def test_everything_generated_passes_ruff(baked):
-    _, project = baked
-    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project)
-    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], cwd=project)
