@@ -241,7 +241,9 @@ def refuse_unsound_answers(answers: dict) -> str:
 
 # --- answers stay literal -----------------------------------------------------
 
-LITERAL_BRACE = '{{ "{" }}'  # a template that renders as "{"
+# Templates that render as the character itself: "{" starts every Jinja tag, and
+# Jinja turns a carriage return in plain text into a newline.
+LITERAL_CHARACTERS = str.maketrans({"{": '{{ "{" }}', "\r": '{{ "\\r" }}'})
 
 
 def answer_being_rendered(source: str) -> bool:
@@ -301,6 +303,6 @@ class FreshbootExtension(Extension):
         environment.globals["freshboot_render_mode"] = render_mode
 
     def preprocess(self, source, name, filename=None):
-        if "{" in source and name is None and answer_being_rendered(source):
-            return source.replace("{", LITERAL_BRACE)
+        if ("{" in source or "\r" in source) and name is None and answer_being_rendered(source):
+            return source.translate(LITERAL_CHARACTERS)
         return source
