@@ -42,7 +42,6 @@ STAMPED = ("app.py", "requirements.txt", ".streamlit/config.toml")
 # cookiecutter leaves each rendered hook in TMPDIR (cookiecutter issue 886). The
 # post-gen hook removes its own copy; the pre-gen hook's copy is let through
 # until hooks/pre_gen_project.py removes its copy too.
-PRE_GEN_HOOK_FIRST_LINE = (TEMPLATE_DIR / "hooks" / "pre_gen_project.py").read_text().split("\n")[0]
 
 REPORTS_PAGE = '''"""Reports: a page the app author added."""
 
@@ -100,16 +99,8 @@ def run_traced(args, cwd: Path, scratch: Path) -> Ran:
         stdout=done.stdout,
         stderr=done.stderr,
         git_commands=[event["name"] for event in events if event["event"] == "cmd_name"],
-        tmp_leftovers=sorted(
-            str(path.relative_to(tmp)) for path in tmp.rglob("*") if not is_pre_gen_hook_copy(path)
-        ),
+        tmp_leftovers=sorted(str(path.relative_to(tmp)) for path in tmp.rglob("*")),
     )
-
-
-def is_pre_gen_hook_copy(path: Path) -> bool:
-    if not path.is_file() or path.suffix != ".py":
-        return False
-    return path.read_text(encoding="utf-8").split("\n")[0] == PRE_GEN_HOOK_FIRST_LINE
 
 
 def git(repo: Path, *args: str) -> str:

@@ -1,5 +1,5 @@
 """What the app calls itself. Yours to edit."""
 
-APP_TITLE = {{ cookiecutter.project_name | pystr }}
-APP_DESCRIPTION = {{ cookiecutter.description | pystr }}
-AUTHOR = {{ cookiecutter.author_name | pystr }}
+{{ cookiecutter.project_name | pyassign("APP_TITLE") }}
+{{ cookiecutter.description | pyassign("APP_DESCRIPTION") }}
+{{ cookiecutter.author_name | pyassign("AUTHOR") }}
