@@ -7,15 +7,18 @@ It never shows environment values, secrets, tokens or paths outside the project.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from pathlib import Path
 
 import streamlit as st
 
 from freshboot.markdown import escape
-from freshboot.report import build_report
+from freshboot.report import build_report, runtime_versions
 
 TOKEN_SECRET = "freshboot_admin_token"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+LOCAL_COMMAND = "streamlit run app.py --server.address 127.0.0.1"
+# Headers a reverse proxy adds. The Host header proves nothing: the client sets it.
+PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Host", "X-Real-Ip", "Forwarded")
 VERDICT_BOXES = {"fresh": st.success, "stale": st.error, "unknown": st.warning}
 DRIFT_STATUS_ICONS = {
     "ok": "✅",
@@ -60,13 +63,13 @@ def show_deployment(report: dict) -> None:
 def show_process(report: dict) -> None:
     st.subheader("Process", anchor=False)
     process = report["process"]
+    versions = runtime_versions()
     rows = [
         ["boot time (UTC)", process["boot_time"]],
         ["uptime", f"{process['uptime_seconds']} s"],
         ["pid", str(process["pid"])],
-        ["Python", process["python"]],
-        ["platform", process["platform"]],
-        ["Streamlit", process["streamlit"] or "unknown"],
+        ["Python", versions["python"]],
+        ["Streamlit", versions["streamlit"] or "unknown"],
     ]
     st.markdown(markdown_table(["What", "Value"], rows))
     st.caption("The boot time is when this server process started; clearing caches keeps it.")
@@ -106,23 +109,43 @@ def configured_token() -> str | None:
     return str(token) if token else None
 
 
-def opened_on_localhost() -> bool:
-    """True when the browser connects from this machine to a local address."""
-    host = st.context.headers.get("Host", "")
-    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    # ip_address is None for loopback clients and also when there is no client at all.
-    return bool(host) and hostname in LOCAL_HOSTS and st.context.ip_address is None
+def is_loopback(address: object) -> bool:
+    """True for localhost, 127.0.0.1 (any 127.x) and ::1; False when unset."""
+    text = str(address or "").strip().strip("[]")
+    if text.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def why_not_local() -> str | None:
+    """Why this request does not count as local to the server, or None when it does."""
+    if not is_loopback(st.get_option("server.address")):
+        return "`server.address` is not a loopback address, so other machines may reach the app"
+    headers = st.context.headers
+    for name in PROXY_HEADERS:
+        if name in headers:
+            return f"this request came through a proxy (it carries `{name}`)"
+    return None
 
 
 def cache_buttons_unlocked() -> bool:
-    if opened_on_localhost():
-        st.caption("On because this page is open on localhost.")
+    reason = why_not_local()
+    if reason is None:
+        st.caption(
+            "On without a token: `server.address` is a loopback address and this request"
+            " came through no proxy."
+        )
         return True
+    st.caption(f"They need the admin token: {reason}.")
     token = configured_token()
     if token is None:
         st.info(
             f"Off. To turn them on, set `{TOKEN_SECRET}` in the app's secrets and enter it"
-            " here, or open the app on localhost."
+            f" here, or run `{LOCAL_COMMAND}` and open the app on this machine, not through"
+            " a proxy."
         )
         return False
     entered = st.text_input("Admin token", type="password", key="freshboot_admin_token_input")
@@ -137,11 +160,7 @@ def cache_buttons_unlocked() -> bool:
 
 def show_cache_utilities() -> None:
     st.subheader("Caches", anchor=False)
-    st.caption(
-        "Clearing a cache makes every session compute it again. The buttons are off unless"
-        f" `{TOKEN_SECRET}` is set in the app's secrets and entered here, or the app runs on"
-        " localhost."
-    )
+    st.caption("Clearing a cache makes every session compute it again.")
     if not cache_buttons_unlocked():
         return
     data_column, resource_column = st.columns(2)

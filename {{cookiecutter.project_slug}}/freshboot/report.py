@@ -4,7 +4,9 @@ One implementation serves the /health page, the /api/health endpoint, the boot
 log line and ``python scripts/bump.py status``. ``build_report`` returns plain
 JSON-ready data; ``format_report`` turns it into text for a terminal.
 
-The report never holds environment values, secrets or paths outside the project.
+The report is public (``/api/health`` answers anyone): it never holds environment
+values, secrets, tokens in requirement URLs, paths outside the project, or details
+of the operating system.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -28,17 +31,19 @@ from freshboot.stamps import STAMP_FILES, TIME_FORMAT, read_stamps
 
 REQUIREMENTS_FILE = "requirements.txt"
 REBOOT = (
-    "reboot the app (Community Cloud: Manage app, then Reboot app; locally: stop and"
-    " start streamlit again)"
+    "reboot the app (Community Cloud dashboard → app menu (⋮) → Reboot app; locally: stop"
+    " streamlit and start it again)"
 )
 REINSTALL = (
-    "reboot the app so Community Cloud installs requirements.txt again (locally: pip install"
-    " -r requirements.txt, then restart streamlit)"
+    "reboot the app so Community Cloud installs requirements.txt again (Community Cloud"
+    " dashboard → app menu (⋮) → Reboot app; locally: pip install -r requirements.txt, then"
+    " restart streamlit)"
 )
 # Lines a requirements file may hold that name no package by itself.
 URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", ".", "/")
-# user:password@ in a URL, e.g. a private index token: never shown.
-URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
+# A URL inside a requirement line, e.g. "pkg @ https://host/p.whl?token=..." or "git+https://...".
+URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+HIDDEN = "***"
 
 _installed: dict[str, str] | None = None
 _installed_key: tuple | None = None
@@ -101,8 +106,27 @@ def _logical_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
         yield start, pending.strip()
 
 
+def redact_url(url: str) -> str:
+    """``url`` without what may hold a token: user and password, query and fragment."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a broken [IPv6] host: show the scheme only
+        return url.split("://", 1)[0] + "://" + HIDDEN
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(
+        (
+            parts.scheme,
+            f"{HIDDEN}@{host}" if "@" in parts.netloc else host,
+            parts.path,
+            HIDDEN if parts.query else "",
+            HIDDEN if parts.fragment else "",
+        )
+    )
+
+
 def redact(text: str) -> str:
-    return URL_CREDENTIALS.sub("***@", text)
+    """``text`` with every URL in it redacted (signed URLs and private index tokens)."""
+    return URL.sub(lambda match: redact_url(match[0]), text)
 
 
 def _row(number: int, text: str, **fields) -> dict:
@@ -190,29 +214,57 @@ def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
     ]
 
 
+@cache
+def modules_by_distribution() -> dict[str, tuple[str, ...]]:
+    """``{canonical distribution name: its top-level modules}``, read once per process.
+
+    Only modules that a single distribution provides are listed: the version of a
+    module two distributions share (a namespace such as ``google``) says nothing.
+    """
+    try:
+        providers = metadata.packages_distributions()
+    except Exception:  # unreadable metadata must not take the report down
+        return {}
+    table: dict[str, list[str]] = {}
+    for module, names in providers.items():
+        owners = {canonicalize_name(name) for name in names}
+        if len(owners) == 1:
+            table.setdefault(owners.pop(), []).append(module)
+    return {name: tuple(sorted(modules)) for name, modules in table.items()}
+
+
+def _loaded_version(module_name: str) -> str | None:
+    """``__version__`` of an already imported module; nothing is imported here."""
+    module = sys.modules.get(module_name)
+    try:
+        loaded = getattr(module, "__version__", None)
+    except Exception:  # a module-level __getattr__ may raise anything
+        return None
+    return loaded if isinstance(loaded, str) else None
+
+
 def loaded_version_mismatches(drift: list[dict]) -> list[dict]:
     """Packages whose imported module reports another version than the installed one.
 
-    Only modules already imported are compared (nothing is imported here), found
-    by the requirement's name; a package that was upgraded under a running
-    server shows up here until the server restarts.
+    A requirement names a distribution (scikit-learn, Pillow, PyYAML); its modules
+    (sklearn, PIL, yaml) come from the installed metadata. A package upgraded under
+    a running server shows up here until the server restarts.
     """
     mismatches = []
     for row in drift:
         if not row["name"] or not row["installed"]:
             continue
-        module = sys.modules.get(canonicalize_name(row["name"]).replace("-", "_"))
-        loaded = getattr(module, "__version__", None)
-        if not isinstance(loaded, str):
-            continue
-        try:
-            differs = Version(loaded) != Version(row["installed"])
-        except InvalidVersion:
-            continue
-        if differs:
-            mismatches.append(
-                {"name": row["name"], "loaded": loaded, "installed": row["installed"]}
-            )
+        for module_name in modules_by_distribution().get(canonicalize_name(row["name"]), ()):
+            loaded = _loaded_version(module_name)
+            try:
+                differs = loaded is not None and Version(loaded) != Version(row["installed"])
+            except InvalidVersion:
+                continue
+            if differs:
+                mismatches.append(
+                    {"name": row["name"], "loaded": loaded, "installed": row["installed"]}
+                )
+                break
     return mismatches
 
 
@@ -262,19 +314,20 @@ def git_commit(root: Path) -> dict | None:
         return None
 
 
-@cache
-def _platform() -> str:
-    return platform.platform(terse=True)
-
-
 def process_info() -> dict:
-    streamlit = sys.modules.get("streamlit")
+    """The server process, as the public report shows it: no Python or system versions."""
     return {
         "pid": boot.BOOT_PID,
         "boot_time": boot.BOOT_TIME.strftime(TIME_FORMAT),
         "uptime_seconds": round(boot.uptime_seconds()),
+    }
+
+
+def runtime_versions() -> dict:
+    """Python and Streamlit versions of this process, for the /health page and the terminal."""
+    streamlit = sys.modules.get("streamlit")
+    return {
         "python": platform.python_version(),
-        "platform": _platform(),
         "streamlit": getattr(streamlit, "__version__", None)
         or installed_versions().get("streamlit"),
     }
@@ -326,22 +379,30 @@ def findings(state, drift: list[dict], mismatches: list[dict]) -> list[dict]:
         found.append(
             {
                 "verdict": "unknown",
-                "reason": f"the stamps do not agree: {state.problems[0]}",
-                "next_step": "run python scripts/bump.py check, fix what it reports and push",
+                "reason": f"the stamps cannot be trusted: {state.problems[0]}",
+                "next_step": "run python scripts/bump.py check, repair the stamps as it says"
+                " and push",
             }
         )
     invalid = [row for row in drift if row["status"] == "invalid"]
     if invalid:
-        first = invalid[0]
-        found.append(
-            {
-                "verdict": "unknown",
-                "reason": f"{REQUIREMENTS_FILE} line {first['line']} cannot be checked"
-                f" ({first['detail']})",
-                "next_step": f"fix that line of {REQUIREMENTS_FILE}: pip cannot install it either",
-            }
-        )
+        found.append(_invalid_requirements_finding(invalid[0]))
     return found
+
+
+def _invalid_requirements_finding(first: dict) -> dict:
+    if first["line"] == 0:  # the file itself cannot be read
+        return {
+            "verdict": "unknown",
+            "reason": first["detail"],
+            "next_step": f"restore {REQUIREMENTS_FILE} as UTF-8 text, then bump and push",
+        }
+    return {
+        "verdict": "unknown",
+        "reason": f"{REQUIREMENTS_FILE} line {first['line']} cannot be checked ({first['detail']})",
+        "next_step": f"fix line {first['line']} of {REQUIREMENTS_FILE} (pip cannot install it"
+        " either), then bump and push",
+    }
 
 
 def build_report(root: Path) -> dict:
@@ -419,14 +480,14 @@ def format_report(report: dict) -> str:
     lines += _table(rows)
     lines += [f"  ! {problem}" for problem in report["stamp_problems"]]
     process = report["process"]
+    versions = runtime_versions()
     lines += ["", "Process (the one that built this report)"]
     lines += _table(
         [
             ("pid", str(process["pid"])),
             ("booted", f"{process['boot_time']} (up {process['uptime_seconds']} s)"),
-            ("python", process["python"]),
-            ("platform", process["platform"]),
-            ("streamlit", process["streamlit"] or "not installed"),
+            ("python", versions["python"]),
+            ("streamlit", versions["streamlit"] or "not installed"),
         ]
     )
     lines += ["", f"Requirements ({REQUIREMENTS_FILE})"]

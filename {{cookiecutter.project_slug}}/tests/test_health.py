@@ -5,19 +5,25 @@ Tests that change files work on a copy of the project, never on the project itse
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
-from datetime import timedelta
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from freshboot import boot
 from freshboot.report import build_report, check_requirements, format_report
-from freshboot.stamps import STAMP_FILES, STAMP_PREFIX, Stamp, read_stamps
+from freshboot.stamps import TIME_FORMAT, read_stamps
 
 HEALTH_PAGE = "app_pages/health.py"
 TOKEN = "correct horse battery staple"
+CACHE_BUTTONS = ["Clear st.cache_data", "Clear st.cache_resource"]
 
 
 def health_page(root: Path, secrets: dict | None = None) -> AppTest:
@@ -32,23 +38,27 @@ def health_page(root: Path, secrets: dict | None = None) -> AppTest:
 
 
 def page_text(at: AppTest) -> str:
-    parts = [element.value for element in (*at.markdown, *at.success, *at.error, *at.warning)]
-    return "\n".join(str(part) for part in parts)
+    elements = (*at.markdown, *at.caption, *at.success, *at.info, *at.error, *at.warning, *at.json)
+    return "\n".join(str(element.value) for element in elements)
 
 
-def write_newer_stamp(root: Path) -> Stamp:
-    """Replace both stamp lines in place with a time after this process booted."""
-    stamp = Stamp(read_stamps(root).version, boot.BOOT_TIME + timedelta(seconds=2))
-    for name in STAMP_FILES:
-        path = root / name
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        path.write_text(
-            "".join(
-                stamp.text() + "\n" if line.startswith(STAMP_PREFIX) else line for line in lines
-            ),
-            encoding="utf-8",
-        )
-    return stamp
+def bump_stamp(root: Path) -> str:
+    """Run ``python scripts/bump.py stamp`` in ``root``, as before a push; the new stamp time.
+
+    bump.py stamps to the whole second: wait for the first second after this process
+    booted, or the new stamp could be no newer than the boot.
+    """
+    while datetime.now(UTC).replace(microsecond=0) <= boot.BOOT_TIME:
+        time.sleep(0.05)
+    done = subprocess.run(
+        [sys.executable, "scripts/bump.py", "stamp"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    return read_stamps(root).newest_time.strftime(TIME_FORMAT)
 
 
 def add_requirement(root: Path, line: str) -> None:
@@ -72,6 +82,18 @@ def verdict(at: AppTest) -> str:
     return next(metric.value for metric in at.metric if metric.label == "Verdict")
 
 
+def button_labels(at: AppTest) -> list[str]:
+    return [button.label for button in at.button]
+
+
+@pytest.fixture
+def server_address():
+    """Set Streamlit's ``server.address`` option for one test, as --server.address does."""
+    before = config.get_option("server.address")
+    yield lambda address: config.set_option("server.address", address)
+    config.set_option("server.address", before)
+
+
 def test_health_page_says_fresh_with_the_version_after_baking(project_root):
     at = health_page(project_root)
     assert at.metric[0].value == read_stamps(project_root).version
@@ -79,14 +101,13 @@ def test_health_page_says_fresh_with_the_version_after_baking(project_root):
     assert at.success[0].value.startswith("**FRESH**")
 
 
-def test_health_page_says_stale_once_a_newer_stamp_is_on_disk(project_copy):
-    stamp = write_newer_stamp(project_copy)
+def test_health_page_says_stale_after_bump_stamp(project_copy):
+    stamp_time = bump_stamp(project_copy)
     at = health_page(project_copy)
     assert verdict(at) == "stale"
-    reason = at.error[0].value
-    assert "before the newest stamp" in reason
-    assert stamp.time.strftime("%Y-%m-%dT%H:%M:%SZ") in reason.replace("\\", "")
-    assert "reboot the app" in page_text(at)
+    reason = at.error[0].value.replace("\\", "")
+    assert "before the newest stamp" in reason and stamp_time in reason
+    assert "Reboot app" in page_text(at)
 
 
 def test_health_page_shows_a_drift_row_for_a_version_not_installed(project_copy):
@@ -98,28 +119,46 @@ def test_health_page_shows_a_drift_row_for_a_version_not_installed(project_copy)
     assert "asks for packaging>=999" in at.error[0].value.replace("\\", "")
 
 
-def test_health_page_shows_a_malformed_line_as_a_problem_row(project_copy):
+def test_a_malformed_line_is_unknown_and_the_next_step_is_to_fix_that_line(project_copy):
     add_requirement(project_copy, "this is not == a requirement")
     at = health_page(project_copy)
     assert verdict(at) == "unknown"
     row = next(line for line in drift_rows(at) if "this is not == a requirement" in line)
     assert "invalid" in row
+    report = build_report(project_copy)
+    assert report["next_step"].startswith(f"fix line {row.split('|')[2].strip()} of requirements")
+    assert "bump.py check" not in report["next_step"]
 
 
-def test_cache_buttons_are_off_without_a_token(project_root):
+def test_cache_buttons_are_off_when_the_server_listens_beyond_this_machine(
+    project_root, server_address
+):
+    server_address("0.0.0.0")
     at = health_page(project_root)
-    assert [button.label for button in at.button] == ["Check again"]
+    assert button_labels(at) == ["Check again"]
+    text = page_text(at)
+    assert "not a loopback address" in text
+    assert "streamlit run app.py --server.address 127.0.0.1" in text
     assert "freshboot_admin_token" in at.info[0].value
+
+
+def test_cache_buttons_are_on_without_a_token_when_the_server_listens_on_loopback(
+    project_root, server_address
+):
+    server_address("127.0.0.1")
+    at = health_page(project_root)
+    assert button_labels(at) == ["Check again", *CACHE_BUTTONS]
+    assert "`server.address` is a loopback address" in page_text(at)
 
 
 def test_cache_buttons_need_the_configured_token(project_root):
     at = health_page(project_root, secrets={"freshboot_admin_token": TOKEN})
-    assert "Clear st.cache_data" not in [button.label for button in at.button]
+    assert CACHE_BUTTONS[0] not in button_labels(at)
     at.text_input(key="freshboot_admin_token_input").input("wrong token").run()
-    assert "Clear st.cache_data" not in [button.label for button in at.button]
+    assert CACHE_BUTTONS[0] not in button_labels(at)
     at.text_input(key="freshboot_admin_token_input").input(TOKEN).run()
-    labels = [button.label for button in at.button]
-    assert "Clear st.cache_data" in labels and "Clear st.cache_resource" in labels
+    labels = button_labels(at)
+    assert set(CACHE_BUTTONS) <= set(labels)
     booted = boot_time_shown(at)
     at.button[labels.index("Clear st.cache_data")].click().run()
     assert any("st.cache_data cleared" in message.value for message in at.success)
@@ -131,10 +170,74 @@ def test_cache_buttons_need_the_configured_token(project_root):
 def test_health_page_never_shows_the_token_or_outside_paths(project_root):
     at = health_page(project_root, secrets={"freshboot_admin_token": TOKEN})
     at.text_input(key="freshboot_admin_token_input").input(TOKEN).run()
-    shown = page_text(at) + "".join(str(element.value) for element in at.json)
+    shown = page_text(at)
     assert TOKEN not in shown
     assert str(project_root) not in shown
     assert str(Path.home()) not in shown
+
+
+def test_tokens_in_requirement_urls_are_never_shown(project_copy):
+    lines = {
+        "private-pkg @ https://host.invalid/p-1.0-py3-none-any.whl?private_token=SECRET1": (
+            "private-pkg @ https://host.invalid/p-1.0-py3-none-any.whl?***"
+        ),
+        "s3-pkg @ https://b.invalid/s3_pkg-1.0.tar.gz?X-Amz-Signature=SECRET2&X-Amz-Expires=60": (
+            "s3-pkg @ https://b.invalid/s3_pkg-1.0.tar.gz?***"
+        ),
+        "git-pkg @ git+https://user:SECRET3@git.invalid/org/repo.git@v1#egg=SECRET4": (
+            "git-pkg @ git+https://***@git.invalid/org/repo.git@v1#***"
+        ),
+        "https://SECRET5@host.invalid/bare-1.0.tar.gz": "https://***@host.invalid/bare-1.0.tar.gz",
+    }
+    rows = check_requirements(list(lines))
+    assert [row["requirement"] for row in rows] == list(lines.values())
+    for line in lines:
+        add_requirement(project_copy, line)
+    at = health_page(project_copy)
+    shown = page_text(at) + format_report(build_report(project_copy))
+    assert "host.invalid" in shown
+    assert "SECRET" not in shown
+
+
+def test_a_package_upgraded_under_the_process_is_found_by_its_module_name(project_copy):
+    """A distribution whose module has another name, as Pillow's is PIL and PyYAML's yaml."""
+    site = project_copy.parent / "site"
+    module = site / "freshboot_demo_module"
+    module.mkdir(parents=True)
+    (module / "__init__.py").write_text('__version__ = "1.0"\n', encoding="utf-8")
+    for version, folder in (("1.0", site), ("2.0", project_copy.parent / "upgrade")):
+        dist_info = folder / f"freshboot_demo_dist-{version}.dist-info"
+        dist_info.mkdir(parents=True)
+        metadata = f"Metadata-Version: 2.1\nName: freshboot-demo-dist\nVersion: {version}\n"
+        (dist_info / "METADATA").write_text(metadata, encoding="utf-8")
+        record = f"freshboot_demo_module/__init__.py,,\n{dist_info.name}/METADATA,,\n"
+        (dist_info / "RECORD").write_text(record, encoding="utf-8")
+    add_requirement(project_copy, "freshboot-demo-dist>=1")
+    # Import 1.0, then upgrade to 2.0 on disk under the running process, as pip would.
+    script = (
+        "import json, shutil, sys\n"
+        "import freshboot_demo_module\n"
+        "shutil.rmtree(sys.argv[1])\n"
+        "shutil.move(sys.argv[2], sys.argv[3])\n"
+        "from freshboot.report import build_report\n"
+        "print(json.dumps(build_report('.')))\n"
+    )
+    upgraded = project_copy.parent / "upgrade" / "freshboot_demo_dist-2.0.dist-info"
+    done = subprocess.run(
+        [sys.executable, "-c", script, site / "freshboot_demo_dist-1.0.dist-info", upgraded, site],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{project_copy}"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["loaded_version_mismatches"] == [
+        {"name": "freshboot-demo-dist", "loaded": "1.0", "installed": "2.0"}
+    ]
+    assert report["verdict"] == "stale"
+    assert "still runs 1.0" in report["reason"]
 
 
 def test_report_has_the_keys_scripts_and_monitors_rely_on(project_root):
@@ -169,15 +272,6 @@ def test_drift_check_reads_extras_markers_options_and_bad_lines():
     statuses = {row["line"]: row["status"] for row in rows}
     assert statuses == {3: "ok", 4: "mismatch", 5: "missing", 6: "skipped", 7: "invalid"}
     assert rows[0]["name"] == "Streamlit" and rows[0]["satisfied"] is True
-
-
-def test_credentials_in_requirement_urls_are_never_shown():
-    line = (
-        "private-pkg @ https://user:s3cret-token@example.invalid/private_pkg-1.0-py3-none-any.whl"
-    )
-    (row,) = check_requirements([line])
-    assert "s3cret" not in str(row)
-    assert row["requirement"].startswith("private-pkg @ https://***@example.invalid/")
 
 
 def test_home_page_does_not_load_the_health_page_modules(project_root):
