@@ -2,9 +2,12 @@
 
     streamlit run serve.py            # the app, /health page and /api/health
     streamlit run app.py              # the app alone (what Community Cloud runs)
+    FRESHBOOT_SCRIPT_CHECK_SECONDS=300 streamlit run serve.py   # run app.py less often
 
 Both take the usual options (--server.port, --server.address, ...). Streamlit
 serves the ``app`` below because it is an ``st.App``; app.py stays a plain script.
+/api/health runs app.py at most every FRESHBOOT_SCRIPT_CHECK_SECONDS (default 30,
+0 turns that off): see freshboot/api.py. The boot line is printed at start.
 """
 
 from pathlib import Path

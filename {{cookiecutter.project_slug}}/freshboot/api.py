@@ -5,15 +5,20 @@ status is 200 when the verdict is ``fresh`` and 503 otherwise, so a monitor
 needs no JSON parsing.
 
 Streamlit's own ``/_stcore/health`` says ``ok`` even when app.py cannot run,
-because scripts only run per session. So this endpoint also runs app.py the
-way Streamlit's script health check does, at most once per
-``SCRIPT_CHECK_SECONDS``, and answers ``broken`` when it fails.
+because scripts only run per session. So this endpoint also runs app.py (and so
+the default page) the way Streamlit's script health check does, at most once
+every ``FRESHBOOT_SCRIPT_CHECK_SECONDS`` (default 30; 0 turns it off), and
+answers ``broken`` when it fails.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import os
+import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -24,12 +29,32 @@ from starlette.routing import Route
 from freshboot.report import build_report
 
 HEALTH_PATH = "/api/health"
-SCRIPT_CHECK_SECONDS = 30.0
+INTERVAL_VARIABLE = "FRESHBOOT_SCRIPT_CHECK_SECONDS"
+DEFAULT_INTERVAL = 30.0
 NO_STORE = {"Cache-Control": "no-store"}
 
-_script_check: dict | None = None
-_script_checked_at = float("-inf")
-_script_lock: asyncio.Lock | None = None
+
+def script_check_interval(environ: Mapping[str, str] = os.environ) -> float:
+    """Seconds between runs of app.py, from ``FRESHBOOT_SCRIPT_CHECK_SECONDS``; 0 is off.
+
+    A value that is not a number of seconds gets one line in the server log and
+    the default, so a typo never takes the endpoint down.
+    """
+    text = environ.get(INTERVAL_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_INTERVAL
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if math.isfinite(seconds) and seconds >= 0:
+        return seconds
+    print(
+        f"freshboot: {INTERVAL_VARIABLE}={text!r} is not a number of seconds (0 turns the"
+        f" script check off); checking every {DEFAULT_INTERVAL:g} s",
+        file=sys.stderr,
+    )
+    return DEFAULT_INTERVAL
 
 
 async def _run_script_check() -> dict | None:
@@ -42,22 +67,31 @@ async def _run_script_check() -> dict | None:
     return {"ok": bool(ok), "detail": str(detail)}
 
 
-async def script_check() -> dict | None:
-    """The latest script check, run again once it is older than ``SCRIPT_CHECK_SECONDS``."""
-    global _script_check, _script_checked_at, _script_lock
-    if _script_lock is None:
-        _script_lock = asyncio.Lock()
-    async with _script_lock:
-        if time.monotonic() - _script_checked_at >= SCRIPT_CHECK_SECONDS:
-            _script_check = await _run_script_check()
-            _script_checked_at = time.monotonic()
-        return _script_check
+class ScriptCheck:
+    """The latest run of app.py, repeated once it is older than ``interval`` seconds."""
+
+    def __init__(self, interval: float):
+        self.interval = interval
+        self._result: dict | None = None
+        self._checked_at = -math.inf
+        self._lock: asyncio.Lock | None = None  # made in the server's event loop
+
+    async def latest(self) -> dict | None:
+        if self.interval == 0:
+            return {"ok": None, "detail": f"off ({INTERVAL_VARIABLE}=0)"}
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            if time.monotonic() - self._checked_at >= self.interval:
+                self._result = await _run_script_check()
+                self._checked_at = time.monotonic()
+            return self._result
 
 
 def with_script_check(report: dict, script: dict | None) -> dict:
     """Add the script check to ``report``; a script that fails makes the verdict ``broken``."""
     report["script"] = script
-    if script is not None and not script["ok"]:
+    if script is not None and script["ok"] is False:
         finding = {
             "verdict": "broken",
             "reason": f"app.py fails when Streamlit runs it ({script['detail']})",
@@ -73,12 +107,13 @@ def status_code(report: dict) -> int:
 
 
 def health_route(root: Path) -> Route:
-    """The ``/api/health`` route for the project at ``root``."""
+    """The ``/api/health`` route for the project at ``root``; reads the interval once, now."""
     root = Path(root)
+    script_check = ScriptCheck(script_check_interval())
 
     async def health(request: Request) -> JSONResponse:
         report = await run_in_threadpool(build_report, root)
-        report = with_script_check(report, await script_check())
+        report = with_script_check(report, await script_check.latest())
         return JSONResponse(report, status_code=status_code(report), headers=NO_STORE)
 
     return Route(HEALTH_PATH, health, methods=["GET"])

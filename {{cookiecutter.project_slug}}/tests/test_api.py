@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from starlette.requests import Request
 
 from freshboot import boot
-from freshboot.api import HEALTH_PATH, health_route, status_code, with_script_check
+from freshboot.api import (
+    HEALTH_PATH,
+    INTERVAL_VARIABLE,
+    health_route,
+    script_check_interval,
+    status_code,
+    with_script_check,
+)
 from freshboot.report import build_report
-from freshboot.stamps import STAMP_FILES, STAMP_PREFIX, Stamp, read_stamps
+from freshboot.stamps import read_stamps
 
 
 def get_health(root: Path) -> tuple[int, dict, dict]:
@@ -50,13 +62,18 @@ def test_fresh_project_answers_200_with_the_report(project_root):
     assert headers["cache-control"] == "no-store"
 
 
-def test_newer_stamp_answers_503_stale(project_copy):
-    stamp = Stamp(read_stamps(project_copy).version, boot.BOOT_TIME + timedelta(seconds=2))
-    for name in STAMP_FILES:
-        path = project_copy / name
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        new = [stamp.text() + "\n" if line.startswith(STAMP_PREFIX) else line for line in lines]
-        path.write_text("".join(new), encoding="utf-8")
+def test_answers_503_stale_after_bump_stamp(project_copy):
+    # bump.py stamps to the whole second: a stamp must come after this process booted.
+    while datetime.now(UTC).replace(microsecond=0) <= boot.BOOT_TIME:
+        time.sleep(0.05)
+    done = subprocess.run(
+        [sys.executable, "scripts/bump.py", "stamp"],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert done.returncode == 0, done.stderr
     status, body, _ = get_health(project_copy)
     assert status == 503
     assert body["verdict"] == "stale"
@@ -82,8 +99,21 @@ def test_failed_script_check_makes_the_verdict_broken(project_root):
     assert status_code(passed) == 200
 
 
-def test_json_holds_no_paths_outside_the_project(project_root):
+def test_script_check_interval_comes_from_the_environment(capsys):
+    assert script_check_interval({}) == 30
+    assert script_check_interval({INTERVAL_VARIABLE: "300"}) == 300
+    assert script_check_interval({INTERVAL_VARIABLE: "0"}) == 0
+    assert capsys.readouterr().err == ""
+    for bad in ("soon", "-5", "nan"):
+        assert script_check_interval({INTERVAL_VARIABLE: bad}) == 30
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"freshboot: {INTERVAL_VARIABLE}={bad!r} is not")
+
+
+def test_json_holds_no_paths_and_no_operating_system_details(project_root):
     _, body, _ = get_health(project_root)
     text = json.dumps(body)
     assert str(project_root) not in text
     assert str(Path.home()) not in text
+    assert platform.release() not in text
+    assert platform.python_version() not in text
