@@ -19,15 +19,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import bake, copy_project
+from helpers import bake, copy_project, run
 
 pytestmark = pytest.mark.slow
 
 STARTUP_SECONDS = 60
 STAMP_PREFIX = "# freshboot:"
-STAMP_FILES = ("requirements.txt", ".streamlit/config.toml")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 BOOT_LINE = "freshboot: booted version"
+SCRIPT_CHECK_VARIABLE = "FRESHBOOT_SCRIPT_CHECK_SECONDS"
+# Headers a reverse proxy adds; a request with any of them is not local.
+PROXY_HEADERS = {
+    "X-Forwarded-For": "203.0.113.7",
+    "X-Forwarded-Host": "app.example.invalid",
+    "X-Real-Ip": "203.0.113.7",
+    "Forwarded": "for=203.0.113.7",
+}
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -83,14 +90,14 @@ class Server:
 
 
 @contextmanager
-def streamlit_run(project: Path, script: str):
+def streamlit_run(project: Path, script: str, env: dict | None = None):
     """`streamlit run <script>` in ``project`` on 127.0.0.1, stopped on exit."""
     port = free_port()
     log = project.parent / f"{script}.{port}.log"
     command = [sys.executable, "-m", "streamlit", "run", script]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     with log.open("w", encoding="utf-8") as output:
         process = subprocess.Popen(
             command, cwd=project, stdout=output, stderr=subprocess.STDOUT, env=env
@@ -138,25 +145,39 @@ def wait_for(condition, what: str, seconds: float = 30):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def write_stamp_after(project: Path, boot_time: str) -> str:
-    """Write a stamp in place, as `bump.py stamp` does, at a time after ``boot_time``."""
-    stamp_time = datetime.strptime(boot_time, TIME_FORMAT).replace(tzinfo=UTC)
-    stamp_time += timedelta(seconds=2)
-    # The stamp's time is the moment it is written, so wait until that moment has come.
-    wait_for(lambda: datetime.now(UTC) >= stamp_time, "the stamp time", seconds=5)
-    version = None
-    for name in STAMP_FILES:
-        path = project / name
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        stamp_line = next(line for line in lines if line.startswith(STAMP_PREFIX))
-        version = stamp_line.split()[2]
-        new_stamp = f"{STAMP_PREFIX} {version} {stamp_time.strftime(TIME_FORMAT)}\n"
-        path.write_text("".join(new_stamp if line == stamp_line else line for line in lines))
-    return stamp_time.strftime(TIME_FORMAT)
+def bump_stamp(project: Path, boot_time: str) -> str:
+    """Run the project's `python scripts/bump.py stamp`; return the new stamp time.
+
+    bump.py stamps to the whole second and ``boot_time`` is cut to the second, so
+    first wait until a second after it: an earlier stamp would not be newer than the boot.
+    """
+    booted = datetime.strptime(boot_time, TIME_FORMAT).replace(tzinfo=UTC)
+    wait_for(lambda: datetime.now(UTC) >= booted + timedelta(seconds=1), "a new second", 5)
+    run([sys.executable, "scripts/bump.py", "stamp"], cwd=project)
+    requirements = (project / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return next(line for line in requirements if line.startswith(STAMP_PREFIX)).split()[3]
 
 
-def test_api_health_is_200_when_fresh_and_503_after_a_newer_stamp(project):
+def break_app(project: Path) -> Path:
+    """Make app.py leave a marker file each time it runs, then fail to import; the marker."""
+    marker = project.parent / "app-ran.marker"
+    app = project / "app.py"
+    lines = app.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("DEPLOYMENT_VERSION"))
+    lines[first + 1 : first + 1] = [
+        f"open({str(marker)!r}, 'a').close()\n",
+        "import freshboot_module_that_does_not_exist\n",
+    ]
+    app.write_text("".join(lines), encoding="utf-8")
+    return marker
+
+
+def test_api_health_is_200_when_fresh_and_503_after_bump_stamp(project):
     with streamlit_run(project, "serve.py") as server:
+        # serve.py prints the boot line when the server starts, before any request.
+        (line,) = wait_for(lambda: boot_lines(server), "the boot line")
+        assert "0.1.0" in line and "verdict fresh" in line
+
         status, report = server.health()
         assert status == 200, report
         assert report["verdict"] == "fresh"
@@ -166,24 +187,17 @@ def test_api_health_is_200_when_fresh_and_503_after_a_newer_stamp(project):
         assert {row["name"]: row["satisfied"] for row in report["drift"]}["streamlit"] is True
         assert "cookie" not in json.dumps(report).lower()
 
-        stamp_time = write_stamp_after(project, report["boot_time"])
+        stamp_time = bump_stamp(project, report["boot_time"])
         status, report = server.health()
         assert status == 503
         assert report["verdict"] == "stale"
         assert "before the newest stamp" in report["reason"] and stamp_time in report["reason"]
         assert report["newest_stamp"] == stamp_time
-
-        lines = boot_lines(server)
-        assert len(lines) == 1
-        assert "0.1.0" in lines[0] and "verdict fresh" in lines[0]
+        assert len(boot_lines(server)) == 1
 
 
-def test_api_health_is_503_when_the_app_script_fails_to_import(project):
-    app = project / "app.py"
-    lines = app.read_text(encoding="utf-8").splitlines(keepends=True)
-    first = next(i for i, line in enumerate(lines) if line.startswith("DEPLOYMENT_VERSION"))
-    lines.insert(first + 1, "import freshboot_module_that_does_not_exist\n")
-    app.write_text("".join(lines), encoding="utf-8")
+def test_api_health_runs_app_py_and_is_503_when_it_fails_to_import(project):
+    marker = break_app(project)
     with streamlit_run(project, "serve.py") as server:
         # Streamlit's own probe cannot see it: scripts only run per session.
         assert get(server.url("/_stcore/health"))[0] == 200
@@ -194,6 +208,19 @@ def test_api_health_is_503_when_the_app_script_fails_to_import(project):
         assert report["verdict"] == "broken"
         assert report["script"]["ok"] is False
         assert "app.py fails" in report["reason"]
+        assert marker.exists()
+
+
+def test_script_check_off_never_runs_app_py(project):
+    marker = break_app(project)
+    with streamlit_run(project, "serve.py", env={SCRIPT_CHECK_VARIABLE: "0"}) as server:
+        for _ in range(2):
+            status, report = server.health()
+            assert status == 200, report
+            assert report["verdict"] == "fresh"
+            assert report["script"]["ok"] is None
+            assert SCRIPT_CHECK_VARIABLE in report["script"]["detail"]
+        assert not marker.exists()
 
 
 # --- the /health page in a real browser --------------------------------------
@@ -232,25 +259,44 @@ def page_text(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
 
-@pytest.mark.browser
-def test_health_page_in_a_browser_says_fresh_under_plain_streamlit_run(project, browser):
-    def rendered_health_page():
-        text = page_text(browser)
-        return text if "Clear st.cache_data" in text else None
+def cache_buttons_state(driver) -> str | None:
+    """``on`` or ``off`` once the /health page has rendered its cache section, else None."""
+    text = page_text(driver)
+    if "Clear st.cache_data" in text:
+        return "on"
+    if "Off. To turn them on" in text:
+        return "off"
+    return None
 
+
+@pytest.mark.browser
+def test_health_page_in_a_browser_under_plain_streamlit_run(project, browser):
     with streamlit_run(project, "app.py") as server:
+        # app.py prints the boot line on its first run: no page view, no line.
+        assert boot_lines(server) == []
         browser.get(server.url("/health"))
-        text = wait_for(rendered_health_page, "the health page to render")
+        assert wait_for(lambda: cache_buttons_state(browser), "the health page") == "on"
+        text = page_text(browser)
         assert "FRESH" in text
         assert "Deployment version" in text and "0.1.0" in text
         requirements = (project / "requirements.txt").read_text().splitlines()
         assert next(line for line in requirements if line.startswith("streamlit")) in text
-        # Open on localhost, so the cache buttons are on and say why.
-        assert "On because this page is open on localhost" in text
+        # --server.address 127.0.0.1 and no proxy: the buttons are on and say why.
+        assert "server.address is a loopback address" in text
         assert str(project) not in text
 
         wait_for(lambda: boot_lines(server), "the boot line")
         browser.refresh()
-        wait_for(rendered_health_page, "the health page after a reload")
+        assert wait_for(lambda: cache_buttons_state(browser), "the page after a reload") == "on"
         assert len(boot_lines(server)) == 1
         assert "verdict fresh" in boot_lines(server)[0]
+
+        # The same page through a reverse proxy on this machine: the buttons need the token.
+        browser.execute_cdp_cmd("Network.enable", {})
+        for header, value in PROXY_HEADERS.items():
+            extra = {"headers": {header: value}}
+            browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", extra)
+            browser.refresh()
+            state = wait_for(lambda: cache_buttons_state(browser), f"the page with {header}")
+            assert state == "off", header
+            assert f"came through a proxy (it carries {header})" in page_text(browser)

@@ -1,11 +1,12 @@
 """When this server process started, and the one boot line in the server log.
 
-Standard library only, cheap to import: app.py imports it on every page.
+Standard library only, cheap to import: app.py imports it on every run.
 
-Streamlit imports app.py's modules on the first visit, which can be long after
-the server started (Community Cloud keeps an idle server running across a push).
-So the boot time is the operating system's start time of this process where it
-can be read (Linux /proc), and this module's import time otherwise.
+Under ``streamlit run app.py`` Streamlit runs app.py, and so imports this module,
+only when the first page is viewed, which can be long after the server started
+(Community Cloud keeps an idle server running across a push). So the boot time is
+the operating system's start time of this process where it can be read (Linux
+/proc), and this module's import time otherwise.
 """
 
 from __future__ import annotations
@@ -73,10 +74,13 @@ def _print_boot_line(version: str | None, root: Path) -> None:
 
 
 def announce(version: str | None, root: Path | None = None) -> None:
-    """Print the boot line once per process, without delaying the page that calls this.
+    """Print the boot line the first time a process calls this; later calls do nothing.
 
-    The report behind the verdict reads the installed packages, so it is built
-    on a background thread; ``root`` is the project folder (default: beside app.py).
+    app.py calls it on every run, so under ``streamlit run app.py`` the line comes
+    with the first page view; serve.py calls it at import, so under ``streamlit run
+    serve.py`` it comes when the server starts. The report behind the verdict reads
+    the installed packages, so it is built on a background thread and never delays
+    a page; ``root`` is the project folder (default: beside app.py).
     """
     global _announced
     with _announce_lock:
