@@ -12,6 +12,8 @@ import json
 import os
 import shutil
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,8 @@ from helpers import copy_project, git_output, run
 STAMPED = ("app.py", "requirements.txt", ".streamlit/config.toml")
 STAMP_FILES = ("requirements.txt", ".streamlit/config.toml")
 NO_BYTECODE = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+FUTURE_FIX = "is in the future: fix the clock, then run python scripts/bump.py stamp"
 
 
 def bump(project: Path, *args: str, env=None, python=(sys.executable,)):
@@ -35,6 +39,15 @@ def stamp_line(project: Path, name: str) -> str:
     lines = (project / name).read_text(encoding="utf-8-sig").splitlines()
     [line] = [line for line in lines if line.startswith("# freshboot:")]
     return line
+
+
+def write_stamps_at(stamps, project: Path, when: datetime) -> str:
+    """Both stamp lines set to ``when``, as a machine whose clock is off would write them."""
+    stamp = stamps.Stamp(stamps.read_stamps(project).version, when.replace(microsecond=0))
+    for name in STAMP_FILES:
+        path = project / name
+        path.write_bytes(stamps.with_stamp(path.read_bytes(), stamp))
+    return stamp.time.strftime(TIME_FORMAT)
 
 
 def leftovers(project: Path) -> list[Path]:
@@ -132,7 +145,10 @@ def test_set_is_idempotent_and_accepts_pre_releases(baked, project):
     written = contents(project)
     again = bump(project, "set", "2.0.0-rc.1")
     assert again.returncode == 0
-    assert "already at 2.0.0-rc.1" in again.stdout
+    assert again.stdout.strip() == (
+        "already 2.0.0-rc.1; to force a fresh boot without a new version run:"
+        " python scripts/bump.py stamp"
+    )
     assert contents(project) == written
 
 
@@ -140,21 +156,113 @@ def test_stamp_keeps_the_version_and_always_moves_time_forward(baked, project):
     _, stamps = baked
     times = []
     for _ in range(3):  # likely within one second: each stamp must still be later
-        assert bump(project, "stamp").returncode == 0
+        done = bump(project, "stamp")
+        assert done.returncode == 0, done.stderr
         state = stamps.read_stamps(project)
         assert state.agree and state.version == "0.1.0"
+        written = state.newest_time.strftime(TIME_FORMAT)
+        assert done.stdout.startswith(f"stamped 0.1.0 at {written} in requirements.txt, ")
+        assert "->" not in done.stdout
         times.append(state.newest_time)
     assert times == sorted(set(times))
 
 
-def test_a_stamp_from_the_future_is_passed_by_one_second(baked, project):
+def test_a_stamp_less_than_a_minute_ahead_is_passed_by_one_second(baked, project):
+    script, stamps = baked
+    now = datetime.now(UTC).replace(microsecond=0)
+    write_stamps_at(stamps, project, now + timedelta(seconds=60))
+    state = stamps.read_stamps(project, now=now)
+    assert state.agree, state.problems
+    assert script.next_stamp_time(state.newest_time, now=now) == now + timedelta(seconds=61)
+    # Seen by a clock one second earlier, the same stamp is 61 s ahead: a problem, not a time.
+    earlier = stamps.read_stamps(project, now=now - timedelta(seconds=1))
+    assert not earlier.agree and earlier.newest_time is None
+    assert script.next_stamp_time(earlier.newest_time, now=now) == now
+
+
+def test_a_stamp_from_the_future_fails_check_blocks_bumps_and_makes_status_unknown(baked, project):
     _, stamps = baked
-    future = stamps.Stamp("0.1.0", stamps.parse_time("2999-01-01T00:00:00Z"))
+    future = write_stamps_at(stamps, project, datetime.now(UTC) + timedelta(days=365))
+    check = bump(project, "check")
+    assert check.returncode == 1
     for name in STAMP_FILES:
-        path = project / name
-        path.write_bytes(stamps.with_stamp(path.read_bytes(), future))
-    assert bump(project, "stamp").returncode == 0
-    assert stamp_line(project, "requirements.txt") == "# freshboot: 0.1.0 2999-01-01T00:00:01Z"
+        assert f"bump.py: {name}: stamp time {future} {FUTURE_FIX}" in check.stderr
+    assert "set X.Y.Z" not in check.stderr  # stamp is the repair, not set
+    before = contents(project)
+    for part in ("patch", "minor", "major"):
+        refused(bump(project, part), "requirements.txt", FUTURE_FIX)
+    assert contents(project) == before
+    status = bump(project, "status", "--json")
+    report = json.loads(status.stdout)
+    assert status.returncode == 1
+    assert report["verdict"] == "unknown", report["reason"]
+    assert "in the future" in report["reason"]
+
+
+@pytest.mark.parametrize(("args", "version"), [(["stamp"], "0.1.0"), (["set", "0.2.0"], "0.2.0")])
+def test_stamp_and_set_replace_a_stamp_from_the_future_with_the_current_time(
+    baked, project, args, version
+):
+    _, stamps = baked
+    future = write_stamps_at(stamps, project, datetime.now(UTC) + timedelta(days=365))
+    started = datetime.now(UTC).replace(microsecond=0)
+    done = bump(project, *args)
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"the newest stamp ({future}) was in the future; the new one takes the current time"
+        in done.stdout
+    )
+    state = stamps.read_stamps(project)
+    assert state.agree and state.version == version
+    assert started <= state.newest_time <= datetime.now(UTC)
+    assert bump(project, "check").returncode == 0
+
+
+def test_stamp_repairs_a_future_stamp_in_one_file(baked, project):
+    _, stamps = baked
+    path = project / "requirements.txt"
+    future = stamps.Stamp("0.1.0", datetime.now(UTC).replace(microsecond=0) + timedelta(days=9))
+    path.write_bytes(stamps.with_stamp(path.read_bytes(), future))
+    check = bump(project, "check")
+    assert check.returncode == 1 and FUTURE_FIX in check.stderr
+    assert ".streamlit/config.toml" not in check.stderr
+    done = bump(project, "stamp")
+    assert done.returncode == 0, done.stderr
+    assert bump(project, "check").returncode == 0
+
+
+# --- set -----------------------------------------------------------------------------
+
+
+def test_set_to_a_lower_version_warns_in_one_line_and_sets_it(baked, project):
+    _, stamps = baked
+    done = bump(project, "set", "0.0.9")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == ["bump.py: warning: 0.0.9 is lower than 0.1.0 (a downgrade)"]
+    assert stamps.read_stamps(project).version == "0.0.9"
+    up = bump(project, "set", "0.1.0-rc.1")
+    assert up.returncode == 0 and up.stderr == ""
+    down = bump(project, "set", "0.1.0-beta.1", "--dry-run")
+    assert down.returncode == 0 and "a downgrade" in down.stderr
+
+
+def test_versions_are_ordered_by_semantic_versioning_precedence(baked):
+    script, _ = baked
+    ordered = [  # the example of semver.org, item 11
+        "1.0.0-alpha",
+        "1.0.0-alpha.1",
+        "1.0.0-alpha.beta",
+        "1.0.0-beta",
+        "1.0.0-beta.2",
+        "1.0.0-beta.11",
+        "1.0.0-rc.1",
+        "1.0.0",
+        "1.0.1",
+        "1.1.0",
+        "2.0.0",
+    ]
+    assert sorted(reversed(ordered), key=script.precedence) == ordered
+    assert script.precedence("1.0.0+build.9") == script.precedence("1.0.0")
 
 
 # --- dry run, check, show ------------------------------------------------------------
@@ -218,6 +326,27 @@ def test_check_names_each_file_without_a_stamp_and_set_puts_it_back_first(baked,
     assert bump(project, "check").returncode == 0
     stamp = stamp_line(project, "requirements.txt")
     assert config.read_bytes() == stamp.encode() + b"\n" + original.split(b"\n", 1)[1]
+
+
+def test_check_wants_deployment_version_as_the_first_statement_of_app_py(project):
+    app = project / "app.py"
+    original = app.read_text()
+    line = 'DEPLOYMENT_VERSION = "0.1.0"\n'
+    app.write_text(original.replace(line, "").replace("from app_info", line + "from app_info"))
+    check = bump(project, "check")
+    assert check.returncode == 1
+    assert "app.py: DEPLOYMENT_VERSION is not the first statement" in check.stderr
+    assert len(check.stderr.splitlines()) == 1
+    refused(bump(project, "patch"), "app.py", "first statement")
+    assert bump(project, "show").stdout.splitlines()[-1].startswith("check fails: app.py:")
+
+    app.write_text('"""The app."""\n\nfrom __future__ import annotations\n\n' + original)
+    done = bump(project, "check")
+    assert done.returncode == 0, done.stderr
+
+    app.write_text(original + "\nif True\n")
+    check = bump(project, "check")
+    assert check.returncode == 1 and "app.py: is not valid Python (line " in check.stderr
 
 
 def test_an_invalid_version_in_app_py_fails_check(project):
@@ -333,7 +462,53 @@ def test_commit_and_tag_hold_exactly_the_three_files(project):
     stamp = bump(project, "stamp", "--commit")
     assert stamp.returncode == 0, stamp.stderr
     assert git_output(project, "log", "-1", "--format=%s") == "Stamp deployment 0.1.1"
-    refused(bump(project, "stamp", "--commit", "--tag"), "tag v0.1.1 already exists")
+
+
+@pytest.mark.parametrize(
+    "args", [["--tag"], ["--commit", "--tag"], ["--commit", "--push", "--tag"]]
+)
+def test_stamp_refuses_tag_up_front(project, args):
+    before, head = contents(project), git_output(project, "rev-parse", "HEAD")
+    refused(bump(project, "stamp", *args), "stamp takes no --tag", "a stamp is not a release")
+    assert contents(project) == before
+    assert git_output(project, "rev-parse", "HEAD") == head
+
+
+def changed_in_head(project: Path) -> list[str]:
+    return sorted(git_output(project, "show", "--name-only", "--format=", "HEAD").splitlines())
+
+
+def test_stamp_then_stamp_commit_commits_the_stamp_lines(project):
+    assert bump(project, "stamp").returncode == 0
+    run(["git", "add", "requirements.txt"], cwd=project)  # staged, still only a stamp edit
+    done = bump(project, "stamp", "--commit")
+    assert done.returncode == 0, done.stderr
+    assert git_output(project, "log", "-1", "--format=%s") == "Stamp deployment 0.1.0"
+    assert changed_in_head(project) == sorted(STAMP_FILES)
+    assert git_output(project, "status", "--porcelain") == ""
+
+
+def test_patch_then_stamp_commit_is_committed_as_a_version_bump(project):
+    assert bump(project, "patch").returncode == 0
+    done = bump(project, "stamp", "--commit")
+    assert done.returncode == 0, done.stderr
+    assert git_output(project, "log", "-1", "--format=%s") == "Bump deployment version to 0.1.1"
+    assert changed_in_head(project) == sorted(STAMPED)
+
+
+@pytest.mark.parametrize("where", ["working tree", "index"])
+def test_commit_after_a_stamp_still_refuses_any_other_change(project, where):
+    assert bump(project, "stamp").returncode == 0
+    requirements = project / "requirements.txt"
+    stamped = requirements.read_text()
+    requirements.write_text(stamped + "pandas>=2\n")
+    if where == "index":
+        run(["git", "add", "requirements.txt"], cwd=project)
+        requirements.write_text(stamped)
+    before, head = contents(project), git_output(project, "rev-parse", "HEAD")
+    refused(bump(project, "stamp", "--commit"), "requirements.txt", "not committed")
+    assert contents(project) == before
+    assert git_output(project, "rev-parse", "HEAD") == head
 
 
 def test_commit_is_refused_with_unrelated_staged_changes(project):
@@ -399,20 +574,47 @@ def test_push_sends_the_commit_and_tag_to_the_remote(project, tmp_path):
 # --- status --------------------------------------------------------------------------
 
 
-def test_status_prints_the_health_report_and_exits_by_verdict(project):
+def test_status_is_fresh_on_a_fresh_bake_and_exits_by_verdict(project):
     done = bump(project, "status", "--json")
     report = json.loads(done.stdout)
     assert {"version", "stamps", "verdict", "reason", "drift"} <= report.keys()
     assert report["version"] == "0.1.0"
-    assert done.returncode == (0 if report["verdict"] == "fresh" else 1)
+    assert report["verdict"] == "fresh", report["reason"]
+    assert done.returncode == 0
     text = bump(project, "status")
-    assert text.returncode == done.returncode
-    assert f"Verdict: {report['verdict'].upper()}" in text.stdout
+    assert text.returncode == 0
+    assert text.stdout.startswith("Verdict: FRESH: ")
     requirements = project / "requirements.txt"
     requirements.write_text(requirements.read_text() + "freshboot-not-a-real-package>=1\n")
     stale = bump(project, "status", "--json")
     assert stale.returncode == 1
     assert json.loads(stale.stdout)["verdict"] == "stale"
+
+
+def test_status_is_stale_only_when_the_stamp_is_newer_than_its_own_boot(baked, project):
+    _, stamps = baked
+    # A plain `stamp` never makes the next `status` stale: status is a new process,
+    # and it boots after the stamp was written (stamps count whole seconds, so stay
+    # clear of a second's start, where the boot time read from /proc may be 10 ms early).
+    # A server that was already running is what goes stale (tests/test_health_server.py).
+    if time.time() % 1 > 0.5:
+        time.sleep(1.1 - time.time() % 1)
+    assert bump(project, "stamp").returncode == 0
+    fresh = bump(project, "status")
+    assert fresh.returncode == 0 and fresh.stdout.startswith("Verdict: FRESH: "), fresh.stdout
+    # A stamp is newer than the next process's boot only when the newest stamp is
+    # already ahead of this clock (by less than the minute allowed for clock skew):
+    # `stamp` passes it by one second.
+    ahead = write_stamps_at(stamps, project, datetime.now(UTC) + timedelta(seconds=50))
+    assert bump(project, "stamp").returncode == 0
+    written = stamps.read_stamps(project).newest_time
+    assert written == stamps.parse_time(ahead) + timedelta(seconds=1)
+    stale = bump(project, "status", "--json")
+    report = json.loads(stale.stdout)
+    assert stale.returncode == 1
+    assert report["verdict"] == "stale", report["reason"]
+    assert "before the newest stamp" in report["reason"]
+    assert written.strftime(TIME_FORMAT) in report["reason"]
 
 
 def test_only_status_needs_more_than_the_standard_library(project):

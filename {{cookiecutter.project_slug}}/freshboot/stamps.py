@@ -5,18 +5,22 @@ The stamps are ``DEPLOYMENT_VERSION = "X.Y.Z"`` in app.py and a
 .streamlit/config.toml. A push that changes them changes the files Community
 Cloud watches, which makes it reinstall and reboot.
 
+A stamp more than a minute ahead of the clock reading it is a problem, not a
+time: it would keep every boot stale until that moment (``bump.py stamp`` fixes it).
+
 Rewriting changes only the stamp text: line endings (LF or CRLF), a UTF-8 BOM,
 the last line's newline (or its absence) and each file's mode stay as they were.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 VERSION_FILE = "app.py"
@@ -24,6 +28,9 @@ STAMP_FILES = ("requirements.txt", ".streamlit/config.toml")
 STAMP_PREFIX = "# freshboot:"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 BOM = "\ufeff"
+# How far a stamp may be ahead of the clock reading it: clocks of two machines differ a little.
+CLOCK_SKEW = timedelta(seconds=60)
+FUTURE_FIX = "fix the clock, then run python scripts/bump.py stamp"
 
 VERSION_LINE = re.compile(r"""^DEPLOYMENT_VERSION\s*=\s*(["'])(?P<version>[^"']*)\1\s*(#.*)?$""")
 STAMP_LINE = re.compile(r"^# freshboot: (?P<version>\S+) (?P<time>\S+)\s*$")
@@ -44,11 +51,15 @@ class Stamp:
 
 @dataclass
 class Stamps:
-    """What the project's files say; ``problems`` lists each file that is off."""
+    """What the project's files say; ``problems`` lists each file that is off.
+
+    ``ahead`` maps each file whose stamp is in the future to its problem (also in ``problems``).
+    """
 
     version: str | None
     stamps: dict[str, Stamp | None]
     problems: list[str] = field(default_factory=list)
+    ahead: dict[str, str] = field(default_factory=dict)
 
     @property
     def agree(self) -> bool:
@@ -56,7 +67,10 @@ class Stamps:
 
     @property
     def newest_time(self) -> datetime | None:
-        times = [stamp.time for stamp in self.stamps.values() if stamp]
+        """The newest stamp time, leaving out stamps from the future: no boot can pass them."""
+        times = [
+            stamp.time for name, stamp in self.stamps.items() if stamp and name not in self.ahead
+        ]
         return max(times) if times else None
 
 
@@ -97,9 +111,44 @@ def find_stamps(text: str) -> list[Stamp | None]:
     return [parse_stamp_line(line) for line in lines_of(text) if line.startswith(STAMP_PREFIX)]
 
 
-def read_stamps(root: Path) -> Stamps:
+def first_statement_problem(source: str) -> str | None:
+    """Why DEPLOYMENT_VERSION is not the first statement of app.py's ``source``, or None.
+
+    A docstring, comments and ``from __future__`` imports (Python wants those first) may
+    come before it.
+    """
+    try:
+        module = ast.parse(source.removeprefix(BOM))
+    except SyntaxError as error:
+        return f"{VERSION_FILE}: is not valid Python (line {error.lineno}: {error.msg})"
+    except ValueError as error:  # a null byte, on Python 3.11
+        return f"{VERSION_FILE}: is not valid Python ({error})"
+    body = module.body[1:] if ast.get_docstring(module, clean=False) is not None else module.body
+    statements = (
+        node
+        for node in body
+        if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")
+    )
+    first = next(statements, None)
+    if (
+        isinstance(first, ast.Assign)
+        and len(first.targets) == 1
+        and isinstance(first.targets[0], ast.Name)
+        and first.targets[0].id == "DEPLOYMENT_VERSION"
+    ):
+        return None
+    return (
+        f"{VERSION_FILE}: DEPLOYMENT_VERSION is not the first statement; move it above the"
+        " imports (only a docstring, comments and from __future__ imports may come first)"
+    )
+
+
+def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
+    """The stamps of the project at ``root``; ``now`` (default: the clock) finds future ones."""
     root = Path(root)
+    latest_allowed = (now or datetime.now(UTC)) + CLOCK_SKEW
     problems = []
+    ahead = {}
     try:
         versions = find_versions((root / VERSION_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -134,10 +183,28 @@ def read_stamps(root: Path) -> Stamps:
                 problems.append(
                     f"{name}: stamp says {found[0].version}, {VERSION_FILE} says {version}"
                 )
-    readable = [stamp for stamp in stamps.values() if stamp]
+            if found[0].time > latest_allowed:
+                time = found[0].time.strftime(TIME_FORMAT)
+                ahead[name] = f"{name}: stamp time {time} is in the future: {FUTURE_FIX}"
+                problems.append(ahead[name])
+    # Only stamps in the present are compared: a future one is reported already.
+    readable = [stamp for name, stamp in stamps.items() if stamp and name not in ahead]
     if len(readable) == len(STAMP_FILES) and len({stamp.text() for stamp in readable}) > 1:
         problems.append("the stamp lines of " + " and ".join(STAMP_FILES) + " differ")
-    return Stamps(version=version, stamps=stamps, problems=problems)
+    return Stamps(version=version, stamps=stamps, problems=problems, ahead=ahead)
+
+
+def is_stamp_line(name: str, line: str) -> bool:
+    line = line.removeprefix(BOM)
+    if name == VERSION_FILE:
+        return VERSION_LINE.match(line) is not None
+    return line.startswith(STAMP_PREFIX)
+
+
+def without_stamp_line(name: str, data: bytes) -> list[str]:
+    """The lines of file ``name`` with its stamp line blanked: what a stamp edit leaves alone."""
+    lines = data.decode("utf-8", errors="surrogateescape").split("\n")
+    return ["" if is_stamp_line(name, line) else line for line in lines]
 
 
 # --- new file contents (pure: old bytes in, new bytes out) ---------------------

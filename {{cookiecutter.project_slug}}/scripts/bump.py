@@ -29,8 +29,11 @@ from freshboot.stamps import (  # noqa: E402
     FileChange,
     Stamp,
     StampError,
+    find_version,
+    first_statement_problem,
     plan_changes,
     read_stamps,
+    without_stamp_line,
     write_changes,
 )
 
@@ -76,17 +79,48 @@ def next_version(version: str, part: str) -> str:
     return f"{major}.{minor}.{patch if pre else patch + 1}"
 
 
-def next_stamp_time(newest: datetime | None) -> datetime:
-    """Now, to the second; or a second after ``newest`` (clock skew, two bumps in one second)."""
-    now = datetime.now(UTC).replace(microsecond=0)
+def precedence(version: str) -> tuple:
+    """Sort key of semantic versioning: 1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-rc.1 < 1.0.0 < 1.0.1.
+
+    Numeric pre-release parts sort as numbers and before words; build metadata is ignored.
+    """
+    match = VERSION.fullmatch(version)
+    release = (int(match["major"]), int(match["minor"]), int(match["patch"]))
+    if match["pre"] is None:
+        return (release, 1, ())
+    parts = match["pre"].split(".")
+    return (release, 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts))
+
+
+def next_stamp_time(newest: datetime | None, now: datetime | None = None) -> datetime:
+    """Now, to the second; or a second after ``newest`` when that is later.
+
+    ``newest`` leaves out stamps more than a minute ahead (read_stamps), so a clock
+    that was wrong once cannot push every later stamp into the future.
+    """
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     return now if newest is None or now > newest else newest + timedelta(seconds=1)
 
 
 def check_problems(state) -> list[str]:
-    problems = list(state.problems)
-    if state.version is not None and not VERSION.fullmatch(state.version):
-        problems.append(f"{VERSION_FILE}: DEPLOYMENT_VERSION {state.version!r} is not like 1.2.3")
-    return problems
+    """Every reason check fails, one line each naming the file, with the fix where set is it."""
+    problems = []
+    for problem in state.problems:
+        # A future stamp says its own fix; set cannot repair app.py's own problems.
+        says_fix = problem in state.ahead.values() or problem.startswith(f"{VERSION_FILE}:")
+        problems.append(problem if says_fix else f"{problem}; {REPAIR}")
+    if state.version is None:
+        return problems
+    if not VERSION.fullmatch(state.version):
+        problems.append(
+            f"{VERSION_FILE}: DEPLOYMENT_VERSION {state.version!r} is not like 1.2.3; {REPAIR}"
+        )
+    try:
+        source = (ROOT / VERSION_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return problems  # read a moment ago by read_stamps; the next run reports what happened
+    placement = first_statement_problem(source)
+    return [*problems, placement] if placement else problems
 
 
 # --- git ----------------------------------------------------------------------
@@ -96,6 +130,38 @@ def git(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["git", *args], cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL
     )
+
+
+def git_file(spec: str) -> bytes | None:
+    """A file's bytes in git (``HEAD:./name`` committed, ``:./name`` staged); None if not there."""
+    done = subprocess.run(
+        ["git", "cat-file", "blob", spec], cwd=ROOT, capture_output=True, stdin=subprocess.DEVNULL
+    )
+    return done.stdout if done.returncode == 0 else None
+
+
+def only_stamp_line_changed(name: str) -> bool:
+    """Whether the staged and the working ``name`` differ from HEAD's at most on the stamp line.
+
+    So ``stamp`` followed by ``stamp --commit`` commits the stamps instead of refusing.
+    """
+    committed, staged = git_file(f"HEAD:./{name}"), git_file(f":./{name}")
+    if committed is None or staged is None:
+        return False
+    try:
+        working = (ROOT / name).read_bytes()
+    except OSError:
+        return False
+    expected = without_stamp_line(name, committed)
+    return all(without_stamp_line(name, data) == expected for data in (staged, working))
+
+
+def commit_message(version: str) -> str:
+    """What the commit does to HEAD: a new version, or the same version stamped again."""
+    committed = git_file(f"HEAD:./{VERSION_FILE}")
+    if committed is not None and find_version(committed.decode("utf-8", "replace")) == version:
+        return f"Stamp deployment {version}"
+    return f"Bump deployment version to {version}"
 
 
 def first_line(done: subprocess.CompletedProcess) -> str:
@@ -122,13 +188,14 @@ def check_git(tag: str | None, push: bool) -> str | None:
         raise Refused("git was not found on PATH; install it or bump without --commit")
     if git("rev-parse", "--is-inside-work-tree").returncode != 0:
         raise Refused("this project is not in a git repository; run git init or drop --commit")
-    changed = git("status", "--porcelain", "--", *STAMPED_FILES).stdout.splitlines()
-    if changed:
-        raise Refused(
-            f"{changed[0][3:]} has changes that are not committed; commit or stash them first"
-            " so the bump commit holds only the stamps"
-        )
-    staged = git("diff", "--cached", "--name-only").stdout.split()
+    for name in STAMPED_FILES:
+        if not only_stamp_line_changed(name):
+            raise Refused(
+                f"{name} has changes that are not committed; commit or stash them first"
+                " so the bump commit holds only the stamps"
+            )
+    staged = git("diff", "--cached", "--name-only", "--relative").stdout.splitlines()
+    staged = [name for name in staged if name not in STAMPED_FILES]
     if staged:
         raise Refused(
             f"other changes are staged ({', '.join(staged[:3])}); commit or unstage them first"
@@ -140,7 +207,9 @@ def check_git(tag: str | None, push: bool) -> str | None:
 
 
 def commit(changes, message: str, tag: str | None, remote: str | None) -> None:
-    names = [change.name for change in changes]
+    # Every stamped file that differs from HEAD: an earlier bump without --commit counts too.
+    differ = git("diff", "--name-only", "--relative", "HEAD", "--", *STAMPED_FILES).stdout
+    names = [name for name in STAMPED_FILES if name in differ.splitlines()]
     done = git("commit", "--quiet", "--only", "-m", message, "--", *names)
     if done.returncode != 0:
         # Put the files back so the user can fix git and run the same command again.
@@ -181,19 +250,35 @@ def print_diff(changes) -> None:
 
 
 def write(args) -> int:
+    if args.command == "stamp" and args.tag:
+        raise Refused(
+            "stamp takes no --tag: a stamp is not a release; tag a new version made with"
+            " patch, minor, major or set"
+        )
     if (args.tag or args.push) and not args.commit:
         raise Refused("--tag and --push need --commit")
     state = read_stamps(ROOT)
     if args.command == "set":
         version = args.version
         if state.agree and state.version == version:
-            print(f"already at {version}; nothing changed (stamp boots fresh at the same version)")
+            print(
+                f"already {version}; to force a fresh boot without a new version run:"
+                " python scripts/bump.py stamp"
+            )
             return OK
+        current = state.version
+        if current and VERSION.fullmatch(current) and precedence(version) < precedence(current):
+            print(
+                f"bump.py: warning: {version} is lower than {current} (a downgrade)",
+                file=sys.stderr,
+            )
     else:
         problems = check_problems(state)
+        if args.command == "stamp":  # stamp is the repair for a stamp from the future
+            problems = [problem for problem in problems if problem not in state.ahead.values()]
         if problems:
             more = f" (and {len(problems) - 1} more: run check)" if len(problems) > 1 else ""
-            raise Refused(f"{problems[0]}{more}; nothing changed; {REPAIR}")
+            raise Refused(f"{problems[0]}{more}; nothing changed")
         version = state.version
         if args.command != "stamp":
             version = next_version(version, args.command)
@@ -201,9 +286,15 @@ def write(args) -> int:
     changes = plan_changes(ROOT, stamp)
     tag = f"v{version}" if args.tag else None
     remote = check_git(tag, args.push) if args.commit else None
-    summary = f"{state.version} -> {version}, stamped {stamp.time.strftime(TIME_FORMAT)}"
-    what = "Stamp deployment" if args.command == "stamp" else "Bump deployment version to"
-    message = f"{what} {version}"
+    when = stamp.time.strftime(TIME_FORMAT)
+    if version == state.version:
+        summary = f"stamped {version} at {when}"
+    else:
+        summary = f"{state.version} -> {version}, stamped {when}"
+    if state.ahead:
+        future = max(state.stamps[name].time for name in state.ahead).strftime(TIME_FORMAT)
+        print(f"the newest stamp ({future}) was in the future; the new one takes the current time")
+    message = commit_message(version) if args.commit else ""
     if args.dry_run:
         print_diff(changes)
         print(f"dry run, nothing written: {summary}")
@@ -226,7 +317,6 @@ def check(args) -> int:
     for problem in problems:
         print(f"bump.py: {problem}", file=sys.stderr)
     if problems:
-        print(f"bump.py: {REPAIR}", file=sys.stderr)
         return CHECK_FAILED
     stamp = state.stamps[STAMP_FILES[0]]
     print(f"ok: {state.version} stamped {stamp.time.strftime(TIME_FORMAT)} in all three files")
@@ -237,12 +327,13 @@ def show(args) -> int:
     state = read_stamps(ROOT)
     rows = [(f"DEPLOYMENT_VERSION ({VERSION_FILE})", state.version or "not found")]
     for name, stamp in state.stamps.items():
-        rows.append((name, f"{stamp.version} {stamp.time.strftime(TIME_FORMAT)}" if stamp else "-"))
+        value = f"{stamp.version} {stamp.time.strftime(TIME_FORMAT)}" if stamp else "-"
+        rows.append((name, value + (" (in the future)" if name in state.ahead else "")))
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label.ljust(width)}  {value}")
     problems = check_problems(state)
-    print("the stamps agree" if not problems else f"the stamps disagree: {problems[0]} ({REPAIR})")
+    print("the stamps agree" if not problems else f"check fails: {problems[0]}")
     return OK
 
 
@@ -287,8 +378,18 @@ COMMANDS = {
     "minor": (write, "next minor version: 1.2.3 -> 1.3.0", "minor --dry-run"),
     "major": (write, "next major version: 1.2.3 -> 2.0.0", "major --commit --tag"),
     "set": (write, "set a version; also repairs stamps that disagree or are missing", "set 1.4.0"),
-    "stamp": (write, "new stamp time, same version: a fresh boot without a release", "stamp"),
-    "check": (check, "exit 0 if the three stamps agree, else 1 naming each bad file", "check"),
+    "stamp": (
+        write,
+        "new stamp time, same version: a fresh boot without a release (no --tag);"
+        " also clears a stamp from the future",
+        "stamp",
+    ),
+    "check": (
+        check,
+        "exit 0 if the three stamps agree, none is in the future and DEPLOYMENT_VERSION"
+        " is app.py's first statement; else 1 naming each bad file",
+        "check",
+    ),
     "show": (show, "print the version and each stamp", "show"),
     "status": (status, "print the health report of this checkout; exit 1 unless fresh", "status"),
 }

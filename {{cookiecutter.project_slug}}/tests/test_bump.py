@@ -6,11 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from freshboot.stamps import read_stamps
+from freshboot.stamps import STAMP_FILES, Stamp, read_stamps, with_stamp
 
 STAMPED = ("app.py", "requirements.txt", ".streamlit/config.toml")
 
@@ -56,7 +57,7 @@ def test_patch_moves_every_stamp_together(copy):
 def test_dry_run_and_set_to_the_same_version_change_nothing(copy):
     before = contents(copy)
     assert "+DEPLOYMENT_VERSION" in bump(copy, "minor", "--dry-run").stdout
-    assert "already at 1.0.0" in bump(copy, "set", "1.0.0").stdout
+    assert bump(copy, "set", "1.0.0").stdout.startswith("already 1.0.0; ")
     assert contents(copy) == before
 
 
@@ -69,6 +70,19 @@ def test_disagreeing_stamps_fail_check_and_block_bumps(copy):
     assert bump(copy, "patch").returncode == 2
     assert contents(copy) == before
     assert bump(copy, "set", "1.1.0").returncode == 0
+    assert bump(copy, "check").returncode == 0
+
+
+def test_a_stamp_from_the_future_fails_check_until_stamp_replaces_it(copy):
+    next_year = Stamp("1.0.0", datetime.now(UTC).replace(microsecond=0) + timedelta(days=365))
+    for name in STAMP_FILES:
+        (copy / name).write_bytes(with_stamp((copy / name).read_bytes(), next_year))
+    check = bump(copy, "check")
+    assert check.returncode == 1 and "requirements.txt: stamp time" in check.stderr
+    assert "is in the future" in check.stderr
+    assert bump(copy, "patch").returncode == 2
+    assert bump(copy, "stamp").returncode == 0
+    assert read_stamps(copy).newest_time <= datetime.now(UTC)
     assert bump(copy, "check").returncode == 0
 
 
