@@ -130,6 +130,19 @@ def test_a_malformed_line_is_unknown_and_the_next_step_is_to_fix_that_line(proje
     assert "bump.py check" not in report["next_step"]
 
 
+def test_a_stamp_in_the_future_is_unknown_not_stale(project_copy):
+    """A clock set wrong when stamping: no reboot could ever pass that stamp."""
+    requirements = project_copy / "requirements.txt"
+    lines = requirements.read_text(encoding="utf-8").splitlines(keepends=True)
+    version = read_stamps(project_copy).version
+    lines[0] = f"# freshboot: {version} 2999-01-01T00:00:00Z\n"
+    requirements.write_text("".join(lines), encoding="utf-8")
+    report = build_report(project_copy)
+    assert report["verdict"] == "unknown"
+    assert "2999-01-01T00:00:00Z is in the future" in report["reason"]
+    assert "bump.py check" in report["next_step"]
+
+
 def test_cache_buttons_are_off_when_the_server_listens_beyond_this_machine(
     project_root, server_address
 ):
