@@ -9,17 +9,14 @@ import json
 import os
 import subprocess
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from freshboot import boot
 from freshboot.report import build_report, check_requirements, format_report
-from freshboot.stamps import TIME_FORMAT, read_stamps
+from freshboot.stamps import read_stamps
 
 HEALTH_PAGE = "app_pages/health.py"
 TOKEN = "correct horse battery staple"
@@ -40,25 +37,6 @@ def health_page(root: Path, secrets: dict | None = None) -> AppTest:
 def page_text(at: AppTest) -> str:
     elements = (*at.markdown, *at.caption, *at.success, *at.info, *at.error, *at.warning, *at.json)
     return "\n".join(str(element.value) for element in elements)
-
-
-def bump_stamp(root: Path) -> str:
-    """Run ``python scripts/bump.py stamp`` in ``root``, as before a push; the new stamp time.
-
-    bump.py stamps to the whole second: wait for the first second after this process
-    booted, or the new stamp could be no newer than the boot.
-    """
-    while datetime.now(UTC).replace(microsecond=0) <= boot.BOOT_TIME:
-        time.sleep(0.05)
-    done = subprocess.run(
-        [sys.executable, "scripts/bump.py", "stamp"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )
-    assert done.returncode == 0, done.stderr
-    return read_stamps(root).newest_time.strftime(TIME_FORMAT)
 
 
 def add_requirement(root: Path, line: str) -> None:
@@ -101,7 +79,7 @@ def test_health_page_says_fresh_with_the_version_after_baking(project_root):
     assert at.success[0].value.startswith("**FRESH**")
 
 
-def test_health_page_says_stale_after_bump_stamp(project_copy):
+def test_health_page_says_stale_after_bump_stamp(project_copy, bump_stamp):
     stamp_time = bump_stamp(project_copy)
     at = health_page(project_copy)
     assert verdict(at) == "stale"
