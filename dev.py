@@ -73,7 +73,9 @@ def demo(args: list[str]) -> int:
     )
     project = DEMO_DIR / "streamlit_app"
     print(f"dev.py: demo project in {project}; stop the app with Ctrl+C", flush=True)
-    command = [str(python), "-m", "streamlit", "run", "app.py", *args]
+    # Loopback only: nothing outside this machine reaches the demo.
+    command = [str(python), "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
+    command += args
     try:
         return subprocess.run(command, cwd=project).returncode
     except KeyboardInterrupt:
