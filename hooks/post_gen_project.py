@@ -9,7 +9,7 @@ diff`` once, each into a throw-away directory, and runs this hook there. A
 ``.git`` made in such a render breaks the update (the patch then touches
 ``.git`` and cruft silently applies nothing), so in those renders the hook only
 tidies its own directory. cruft marks these renders with no variable or context
-key: ``local_extensions.render_mode`` finds cruft's modules on the call stack
+key: ``freshboot_template.render_mode`` finds cruft's modules on the call stack
 while cookiecutter renders this file and writes the answer into RENDER_MODE.
 The generated pyproject.toml also has ``[tool.cruft] skip = [".git"]``.
 

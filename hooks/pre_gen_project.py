@@ -1,6 +1,6 @@
 """Second check of the answers, for bakes that skipped the first one.
 
-``local_extensions.refuse_unsound_answers`` checks every answer while
+``freshboot_template.answers.refuse_unsound_answers`` checks every answer while
 cookiecutter asks for them, before anything is written. A bake that skips that
 step (``cookiecutter --replay`` with an edited replay file, or an explicit
 ``__answers_checked`` answer) reaches this hook, which reports the same problems;

@@ -26,7 +26,7 @@ import pytest
 from helpers import TEMPLATE_DIR, run, tomllib
 from packaging.version import Version
 
-import local_extensions
+from freshboot_template.render_mode import render_mode
 
 pytestmark = pytest.mark.slow
 
@@ -496,7 +496,7 @@ def test_cruft_check_passes_once_the_update_is_committed(updated):
 
 def render_mode_called_from(module_name: str) -> str:
     """Call ``render_mode`` from code whose module is ``module_name``, as cruft's code would."""
-    namespace = {"__name__": module_name, "render_mode": local_extensions.render_mode}
+    namespace = {"__name__": module_name, "render_mode": render_mode}
     exec("def caller():\n    return render_mode()\n", namespace)
     return namespace["caller"]()
 

@@ -19,13 +19,7 @@ import pytest
 import yaml
 from helpers import TEMPLATE_DIR, bake, bake_cli, generated_files, run, tomllib
 
-sys.path.insert(0, str(TEMPLATE_DIR))
-from local_extensions import (  # noqa: E402
-    LINE_LENGTH,
-    display_width,
-    markdown_text,
-    python_string,
-)
+from freshboot_template.escaping import LINE_LENGTH, display_width, markdown_text, python_string
 
 UNRENDERED = re.compile(r"{{\s*(cookiecutter|freshboot)|{%|{#|cookiecutter\.")
 APP_INFO_NAMES = {

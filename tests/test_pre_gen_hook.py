@@ -1,4 +1,4 @@
-"""The answer rules (local_extensions), the pyassign layout, and the pre-gen hook as a backstop.
+"""Answer rules (freshboot_template.answers), pyassign layout, the pre-gen hook as backstop.
 
 The rules run in-process here; test_hostile.py bakes with them end to end.
 """
@@ -13,11 +13,8 @@ import sys
 import pytest
 from helpers import TEMPLATE_DIR, bake_cli, run
 
-sys.path.insert(0, str(TEMPLATE_DIR))
-from local_extensions import (  # noqa: E402
-    answer_problems,
-    python_assignment,
-)
+from freshboot_template.answers import answer_problems
+from freshboot_template.escaping import python_assignment
 
 SOUND_ANSWERS = {
     "project_name": "Streamlit App",
