@@ -69,10 +69,24 @@ def split_for_width(text: str, room: int) -> list[str]:
     return pieces
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+# Anywhere in a line: code, emphasis, links and images, HTML and entities, table
+# cells, strikethrough, and the braces of renderers with attribute syntax.
+INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>|{}~&]|!(?=\[)")
+# At the start of a line: a heading, a list item, a setext underline.
+LINE_START_MARKUP = re.compile(r"^[#+\-=]")
+NUMBERED_LIST_MARKER = re.compile(r"^([0-9]{1,9})([.)])(?=\s|$)")
+# After a space at the end of a heading line: a closing sequence, which is dropped.
+HEADING_CLOSING_HASHES = re.compile(r"(?<= )#(?=#*$)")
 
 
 def markdown_text(value: object) -> str:
-    """``value`` as inline Markdown text: one line, no markup, no HTML."""
-    one_line = " ".join(str(value).split())
-    return MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+    """``value`` as inline Markdown on one line that renders as exactly that text.
+
+    Only characters that could start markup are escaped, so plain sentences stay
+    readable in the raw file.
+    """
+    text = " ".join(str(value).split())
+    text = INLINE_MARKUP.sub(r"\\\g<0>", text)
+    text = LINE_START_MARKUP.sub(r"\\\g<0>", text)
+    text = NUMBERED_LIST_MARKER.sub(r"\1\\\2", text)
+    return HEADING_CLOSING_HASHES.sub(r"\\\g<0>", text)

@@ -1,0 +1,130 @@
+"""The template's own code at its root: answers written as Markdown, and none of it in a project.
+
+``local_extensions.py`` and ``freshboot_template/`` run while cookiecutter renders.
+The generated README writes the text answers through the ``mdtext`` filter; a
+CommonMark parser (with tables and strikethrough, as GitHub adds them) reads them back.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import bake, generated_files
+from markdown_it import MarkdownIt
+
+from freshboot_template.escaping import markdown_text
+
+MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+MADE_BY = "Made by {} from the streamlit-freshboot template."
+PLAIN_DESCRIPTION = "A Streamlit app that boots fresh on every deploy."
+PLAIN_PUNCTUATION = "Sales (daily) - v1.2 + returns = 100% done! 1.5 million, #1 in C#."
+HOSTILE = ["# x", "- x", "1. x", "<script>", "[a](b)", "*a*", "`a`", "a | b"]
+MORE_HOSTILE = [
+    "+ x",
+    "= x",
+    "1) x",
+    "123456789. x",
+    "1.",
+    "#",
+    "Issue #",
+    "Issue ##",
+    "> quote",
+    "---",
+    "___",
+    "**bold** and __bold__",
+    "~~gone~~",
+    "![img](b.png)",
+    "[ref]: https://example.invalid",
+    "<https://example.invalid>",
+    "<!-- hidden -->",
+    "&amp; &#35; &copy",
+    "a\\b\\",
+    "\\*not emphasis\\*",
+    "x | y\n--|--",
+    "{{ 7*7 }} {% raw %}",
+    "Line one\n\n  # Line two\t- three",
+]
+
+
+def blocks(markdown: str) -> list[tuple[str, str]]:
+    """Each block as (innermost tag, its text); fails if any inline markup was recognised."""
+    found, opened = [], ""
+    for token in MARKDOWN.parse(markdown):
+        if token.type == "inline":
+            kinds = {child.type for child in token.children}
+            assert kinds <= {"text"}, f"markup {kinds} in {token.content!r}"
+            found.append((opened, "".join(child.content for child in token.children)))
+        elif token.nesting == 1:
+            opened = token.tag
+        elif token.nesting == 0:
+            found.append((token.type, token.content))
+    return found
+
+
+def one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+@pytest.mark.parametrize("value", [PLAIN_DESCRIPTION, PLAIN_PUNCTUATION, *HOSTILE, *MORE_HOSTILE])
+def test_markdown_text_reads_back_as_the_text_wherever_the_readme_puts_it(value):
+    text = markdown_text(value)
+    assert "\n" not in text
+    assert blocks(f"# {text}\n") == [("h1", one_line(value))]
+    assert blocks(f"{text}\n") == [("p", one_line(value))]
+    assert blocks(MADE_BY.format(text) + "\n") == [("p", MADE_BY.format(one_line(value)))]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (PLAIN_DESCRIPTION, PLAIN_DESCRIPTION),
+        (PLAIN_PUNCTUATION, PLAIN_PUNCTUATION),
+        ("# x", "\\# x"),
+        ("- x", "\\- x"),
+        ("1. x", "1\\. x"),
+        ("1) x", "1\\) x"),
+        ("<script>", "\\<script\\>"),
+        ("[a](b)", "\\[a\\](b)"),
+        ("![a](b)", "\\!\\[a\\](b)"),
+        ("*a*", "\\*a\\*"),
+        ("`a`", "\\`a\\`"),
+        ("a | b", "a \\| b"),
+        ("a_b ~c~ {d} & e\\", "a\\_b \\~c\\~ \\{d\\} \\& e\\\\"),
+        ("Issue #", "Issue \\#"),
+        ("Two\n  lines\t", "Two lines"),
+    ],
+)  # fmt: skip
+def test_markdown_text_escapes_only_what_could_start_markup(value, written):
+    assert markdown_text(value) == written
+
+
+def test_plain_answers_appear_unescaped_in_the_readme(default_project):
+    readme = (default_project / "README.md").read_text(encoding="utf-8")
+    assert readme.splitlines()[:5] == [
+        "# Streamlit App",
+        "",
+        PLAIN_DESCRIPTION,
+        "",
+        MADE_BY.format("Your Name"),
+    ]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_answers_read_as_literal_text_in_the_readme(tmp_path, value):
+    project = bake(
+        tmp_path,
+        init_git=False,
+        project_name=value,
+        project_slug="markdown_check",
+        description=value,
+        author_name=value,
+    )
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    top = "\n".join(readme.splitlines()[:5]) + "\n"
+    assert blocks(top) == [("h1", value), ("p", value), ("p", MADE_BY.format(value))]
+
+
+def test_template_code_is_not_baked_into_projects(default_project):
+    template_only = {"freshboot_template", "local_extensions.py", "cookiecutter.json", "hooks"}
+    baked = [path.relative_to(default_project) for path in generated_files(default_project)]
+    assert [path for path in baked if template_only & set(path.parts)] == []
+    assert (default_project / "freshboot").is_dir()  # the project's own package, baked
