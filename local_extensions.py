@@ -10,7 +10,8 @@ process, so it can do what the hooks cannot; the work itself lives in the
 * ``answers``: unsound answers are refused before anything is written;
 * ``render_mode``: the hooks learn whether cruft is re-rendering the project.
 
-The package is imported here, at load time, while the template root is on sys.path.
+The package is imported when this module loads: cookiecutter and cruft put the
+template root on sys.path only while they render.
 """
 
 from jinja2.ext import Extension
