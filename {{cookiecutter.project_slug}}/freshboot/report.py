@@ -215,22 +215,28 @@ def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
 
 
 @cache
-def modules_by_distribution() -> dict[str, tuple[str, ...]]:
-    """``{canonical distribution name: its top-level modules}``, read once per process.
+def top_level_modules(name: str) -> tuple[str, ...]:
+    """Top-level modules of the installed distribution ``name``, read once per process.
 
-    Only modules that a single distribution provides are listed: the version of a
-    module two distributions share (a namespace such as ``google``) says nothing.
+    Its ``top_level.txt`` where present, else the first part of each file it
+    installed. Only the distributions a report asks about are read, not all of them.
     """
     try:
-        providers = metadata.packages_distributions()
+        distribution = metadata.distribution(name)
+        declared = distribution.read_text("top_level.txt")
+        files = distribution.files if declared is None else None
     except Exception:  # unreadable metadata must not take the report down
-        return {}
-    table: dict[str, list[str]] = {}
-    for module, names in providers.items():
-        owners = {canonicalize_name(name) for name in names}
-        if len(owners) == 1:
-            table.setdefault(owners.pop(), []).append(module)
-    return {name: tuple(sorted(modules)) for name, modules in table.items()}
+        return ()
+    if declared is not None:
+        return tuple(sorted({line.strip() for line in declared.splitlines() if line.strip()}))
+    modules = set()
+    for path in files or ():
+        top = path.parts[0] if path.parts else ""
+        if top.endswith((".dist-info", ".egg-info", ".data")) or top in ("..", "__pycache__"):
+            continue
+        if len(path.parts) > 1 or top.endswith(".py"):
+            modules.add(top.removesuffix(".py"))
+    return tuple(sorted(module for module in modules if module.isidentifier()))
 
 
 def _loaded_version(module_name: str) -> str | None:
@@ -254,7 +260,7 @@ def loaded_version_mismatches(drift: list[dict]) -> list[dict]:
     for row in drift:
         if not row["name"] or not row["installed"]:
             continue
-        for module_name in modules_by_distribution().get(canonicalize_name(row["name"]), ()):
+        for module_name in top_level_modules(canonicalize_name(row["name"])):
             loaded = _loaded_version(module_name)
             try:
                 differs = loaded is not None and Version(loaded) != Version(row["installed"])
