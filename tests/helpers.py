@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
+import socket
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import yaml
 from cookiecutter.main import cookiecutter
 
 __all__ = ["tomllib"]
@@ -91,3 +94,31 @@ def generated_files(project: Path):
 
 def git_output(project: Path, *args: str) -> str:
     return run(["git", *args], cwd=project).stdout.strip()
+
+
+def parse_file(path: Path, text: str) -> None:
+    """Compile or parse ``text`` as its file type says; raises when it is not sound."""
+    if path.suffix == ".py":
+        compile(text, str(path), "exec")
+    elif path.suffix == ".toml":
+        tomllib.loads(text)
+    elif path.suffix == ".json":
+        json.loads(text)
+    elif path.suffix in (".yml", ".yaml"):
+        yaml.safe_load(text)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by a test: terminate, then kill if it lingers."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)

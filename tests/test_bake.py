@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 import sys
 
 import pytest
-import yaml
-from helpers import OPTION_COMBINATIONS, bake, generated_files, option_id, run, tomllib
+from helpers import (
+    OPTION_COMBINATIONS,
+    bake,
+    generated_files,
+    option_id,
+    parse_file,
+    run,
+    tomllib,
+)
 
 STAMP = re.compile(r"^# freshboot: (\S+) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
 UNRENDERED = re.compile(r"{{\s*cookiecutter|{%|{{\s*freshboot|cookiecutter\.")
@@ -103,14 +109,7 @@ def test_every_generated_file_is_rendered_and_parses(option_bake):
     for path in generated_files(project):
         text = path.read_text(encoding="utf-8")
         assert not UNRENDERED.search(text), f"unrendered template syntax in {path}"
-        if path.suffix == ".py":
-            compile(text, str(path), "exec")
-        elif path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix == ".json":
-            json.loads(text)
-        elif path.suffix in (".yml", ".yaml"):
-            yaml.safe_load(text)
+        parse_file(path, text)
 
 
 def test_generated_project_is_lint_clean_as_generated(option_bake):

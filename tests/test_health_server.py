@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import bake, copy_project, run
+from helpers import bake, copy_project, free_port, run, stop
 
 pytestmark = pytest.mark.slow
 
@@ -56,12 +55,6 @@ def baked(tmp_path_factory) -> Path:
 def project(baked, tmp_path) -> Path:
     """A copy of the baked project this test may change."""
     return copy_project(baked, tmp_path / "project")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -107,12 +100,7 @@ def streamlit_run(project: Path, script: str, env: dict | None = None):
         wait_until_serving(server)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop(process)
 
 
 def wait_until_serving(server: Server) -> None:

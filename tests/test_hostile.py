@@ -16,8 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import TEMPLATE_DIR, bake, bake_cli, generated_files, run, tomllib
+from helpers import TEMPLATE_DIR, bake, bake_cli, generated_files, parse_file, run
 
 from freshboot_template.escaping import LINE_LENGTH, display_width, markdown_text, python_string
 
@@ -250,14 +249,7 @@ def test_hostile_answer_bakes_a_sound_project(baked, answers, representative):
     }
     for path in generated_files(project):
         text = path.read_text(encoding="utf-8")
-        if path.suffix == ".py":
-            compile(text, str(path), "exec")
-        elif path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix == ".json":
-            json.loads(text)
-        elif path.suffix in (".yml", ".yaml"):
-            yaml.safe_load(text)
+        parse_file(path, text)
         leftover = UNRENDERED.search(without_answers(text, expected))
         assert leftover is None, f"unrendered {leftover.group()!r} in {path.name}"
 

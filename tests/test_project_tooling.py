@@ -12,7 +12,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,10 +27,12 @@ from helpers import (
     TEMPLATE_DIR,
     bake,
     copy_project,
+    free_port,
     generated_files,
     git_output,
     option_id,
     run,
+    stop,
 )
 from packaging.requirements import Requirement
 
@@ -443,12 +444,6 @@ def test_dockerignore_keeps_everything_the_app_runs(docker_project, tmp_path):
     assert needed <= sent, sorted(needed - sent)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def image_env(instructions) -> dict[str, str]:
     """The environment the container gets: ours, the Dockerfile's ENV, our Python first."""
     env = {**os.environ}
@@ -491,12 +486,7 @@ def container_cmd(context: Path, instructions, port: int):
             raise AssertionError(f"no answer within 60 s:\n{log.read_text(encoding='utf-8')}")
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop(process)
 
 
 @pytest.mark.slow
