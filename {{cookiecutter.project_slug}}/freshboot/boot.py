@@ -68,9 +68,11 @@ def _print_boot_line(version: str | None, root: Path) -> None:
         report = build_report(root)
     except Exception:  # the log line must never take the app down
         report = None
-    # stdout may already be closed when a short-lived process exits first.
+    # One write, so the line never interleaves with another thread's output; stdout
+    # may already be closed when a short-lived process exits first.
     with contextlib.suppress(OSError, ValueError):
-        print(boot_line(version, report), file=sys.stdout, flush=True)
+        sys.stdout.write(boot_line(version, report) + "\n")
+        sys.stdout.flush()
 
 
 def announce(version: str | None, root: Path | None = None) -> None:
