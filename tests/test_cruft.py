@@ -39,9 +39,8 @@ NOT_TEMPLATE = {".git", "__pycache__", ".ruff_cache", ".pytest_cache"}
 GIT_WRITES = {"init", "add", "commit", "tag", "push"}
 CONFLICT_MARKER = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 STAMPED = ("app.py", "requirements.txt", ".streamlit/config.toml")
-# cookiecutter leaves each rendered hook in TMPDIR (cookiecutter issue 886). The
-# post-gen hook removes its own copy; the pre-gen hook's copy is let through
-# until hooks/pre_gen_project.py removes its copy too.
+# cookiecutter leaves each rendered hook in TMPDIR (cookiecutter issue 886); both
+# hooks remove their own copy, so every TMPDIR must end up empty.
 
 REPORTS_PAGE = '''"""Reports: a page the app author added."""
 
@@ -51,7 +50,7 @@ st.title("Reports", anchor=False)
 st.write("Numbers go here.")
 '''
 REPORTS_ENTRY = '    st.Page("app_pages/reports.py", title="Reports", icon=":material/table:"),\n'
-NEW_TEMPLATE_FILE = "freshboot/template_release.py"
+NEW_TEMPLATE_FILE = "template_release.py"
 NEW_TEMPLATE_FILE_TEXT = '''"""Which template release made this project. Template-owned."""
 
 TEMPLATE_RELEASE = "0.2.0"

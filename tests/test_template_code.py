@@ -1,4 +1,5 @@
-"""The template's own code at its root: answers written as Markdown, and none of it in a project.
+"""The template's own code and settings: answers written as Markdown, verbatim files, and
+none of the template's code in a project.
 
 ``local_extensions.py`` and ``freshboot_template/`` run while cookiecutter renders.
 The generated README writes the text answers through the ``mdtext`` filter; a
@@ -7,8 +8,12 @@ CommonMark parser (with tables and strikethrough, as GitHub adds them) reads the
 
 from __future__ import annotations
 
+import json
+import re
+from fnmatch import fnmatch
+
 import pytest
-from helpers import bake, generated_files
+from helpers import TEMPLATE_DIR, bake, generated_files
 from markdown_it import MarkdownIt
 
 from freshboot_template.escaping import markdown_text
@@ -128,3 +133,39 @@ def test_template_code_is_not_baked_into_projects(default_project):
     baked = [path.relative_to(default_project) for path in generated_files(default_project)]
     assert [path for path in baked if template_only & set(path.parts)] == []
     assert (default_project / "freshboot").is_dir()  # the project's own package, baked
+
+
+def verbatim_patterns():
+    config = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+    return config["_copy_without_render"]
+
+
+def project_template_files():
+    root = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+    ignored = {"__pycache__", ".ruff_cache", ".pytest_cache"}
+    return {
+        path.relative_to(root).as_posix(): path
+        for path in root.rglob("*")
+        if path.is_file() and not ignored & set(path.parts)
+    }
+
+
+def test_files_copied_verbatim_hold_no_template_syntax():
+    # cookiecutter copies these byte for byte; Jinja added to one would reach projects raw.
+    files = project_template_files()
+    for pattern in verbatim_patterns():
+        matched = [name for name in files if fnmatch(name, pattern)]
+        assert matched, f"_copy_without_render pattern {pattern!r} matches no template file"
+        for name in matched:
+            text = files[name].read_text(encoding="utf-8")
+            assert not re.search(r"{{|{%|{#", text), f"{name} is copied verbatim but holds Jinja"
+
+
+def test_verbatim_files_are_baked_byte_for_byte(default_project):
+    files = project_template_files()
+    verbatim = [name for name in files if any(fnmatch(name, p) for p in verbatim_patterns())]
+    assert "scripts/bump.py" in verbatim and "app.py" not in verbatim
+    for name in verbatim:
+        if name not in {"Dockerfile", ".dockerignore"}:  # include_docker is off by default
+            baked = (default_project / name).read_bytes()
+            assert baked == files[name].read_bytes(), name
