@@ -25,11 +25,8 @@ hook removes it when it is done.
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 RENDER_MODE = "{{ freshboot_render_mode() }}"
@@ -45,48 +42,53 @@ def say(message):
 def remove_unused_files(project, answers):
     if not answers["include_docker"]:
         for name in DOCKER_FILES:
-            (project / name).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(project, name))
 
 
-def git(project, *args):
-    """Run git quietly; return (ok, first line of its error output)."""
+def git(cwd, *args):
+    """Run git quietly; return (exit code, first line of its output), code None if git can't run."""
     try:
         done = subprocess.run(
             ["git", *args],
-            cwd=project,
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             check=False,
         )
     except OSError as error:
-        return False, str(error)
+        return None, error.strerror or str(error)
     lines = (done.stderr or done.stdout).strip().splitlines()
-    return done.returncode == 0, (lines[0] if lines else "")
+    return done.returncode, (lines[0] if lines else "")
 
 
 def init_repository(project):
     """Make ``project`` a git repository with one commit on main; never raise."""
-    if shutil.which("git") is None:
-        say("git was not found, so no repository was made; install git, then run: git init -b main")
+    inside, error = git(os.path.dirname(project), "rev-parse", "--is-inside-work-tree")
+    if inside is None:
+        say(
+            f"git was not found ({error}), so no repository was made;"
+            " install git, then run: git init -b main"
+        )
         return
-    inside, _ = git(project.parent, "rev-parse", "--is-inside-work-tree")
-    if inside:
+    if inside == 0:
         say(
             "the project is inside an existing git work tree, so no repository was made;"
             " add it to that repository with: git add . && git commit"
         )
         return
-    ok, error = git(project, "init", "--quiet", "--initial-branch=main")
-    if not ok and "initial-branch" in error:  # git older than 2.28
-        ok, error = git(project, "init", "--quiet")
-        ok = ok and git(project, "symbolic-ref", "HEAD", "refs/heads/main")[0]
-    if not ok:
+    code, error = git(project, "init", "--quiet", "--initial-branch=main")
+    if code != 0 and "initial-branch" in error:  # git older than 2.28
+        code, error = git(project, "init", "--quiet")
+        if code == 0:
+            code, error = git(project, "symbolic-ref", "HEAD", "refs/heads/main")
+    if code != 0:
         say(f"git init failed ({error}); run by hand: git init -b main")
         return
     git(project, "add", "--all")
-    ok, error = git(project, "commit", "--quiet", "--no-verify", "-m", COMMIT_MESSAGE)
-    if not ok:
+    code, error = git(project, "commit", "--quiet", "--no-verify", "-m", COMMIT_MESSAGE)
+    if code != 0:
         say(
             f"git made the repository but could not commit ({error}); set your identity with"
             ' git config --global user.name "Your Name" and user.email, then run:'
@@ -101,7 +103,7 @@ def init_repository(project):
 
 
 def main():
-    project = Path.cwd()
+    project = os.getcwd()
     remove_unused_files(project, ANSWERS)
     if RENDER_MODE == "cruft-rerender":
         return 0
@@ -115,10 +117,10 @@ def main():
 
 
 def remove_rendered_copy():
-    script = Path(__file__).resolve()
-    if script.parent == Path(tempfile.gettempdir()).resolve() and script.name.startswith("tmp"):
+    """Delete this file when it is cookiecutter's rendered copy (tmpXXXXXXXX.py)."""
+    if os.path.basename(__file__).startswith("tmp"):
         with contextlib.suppress(OSError):
-            script.unlink()
+            os.remove(__file__)
 
 
 if __name__ == "__main__":

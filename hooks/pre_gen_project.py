@@ -13,18 +13,17 @@ this hook from a rendered copy in the temporary folder and never deletes it
 
 import contextlib
 import json
+import os
 import sys
-import tempfile
-from pathlib import Path
 
 PROBLEMS = json.loads(r"""{{ cookiecutter | freshboot_answer_problems | tojson }}""")
 
 
 def remove_rendered_copy():
-    script = Path(__file__).resolve()
-    if script.parent == Path(tempfile.gettempdir()).resolve() and script.name.startswith("tmp"):
+    """Delete this file when it is cookiecutter's rendered copy (tmpXXXXXXXX.py)."""
+    if os.path.basename(__file__).startswith("tmp"):
         with contextlib.suppress(OSError):
-            script.unlink()
+            os.remove(__file__)
 
 
 def main():
