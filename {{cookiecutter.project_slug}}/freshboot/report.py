@@ -74,10 +74,12 @@ def installed_versions() -> dict[str, str]:
     if _installed is None or key != _installed_key:
         table: dict[str, str] = {}
         for distribution in metadata.distributions():
-            name = distribution.metadata["Name"]
+            # One parse per package: .name and .version would each parse METADATA again.
+            fields = distribution.metadata
+            name = fields["Name"]
             if name:
                 # The first one found on sys.path is the one imports use.
-                table.setdefault(canonicalize_name(name), distribution.version)
+                table.setdefault(canonicalize_name(name), fields["Version"])
         _installed, _installed_key = table, key
     return _installed
 
