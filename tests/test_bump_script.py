@@ -122,6 +122,27 @@ def test_every_command_and_the_script_teach_usage_with_an_example(baked, default
         assert f"example:\n  python scripts/bump.py {command}" in done.stdout
 
 
+def python_older_than_3_11() -> str | None:
+    """A Python 3.8-3.10 on this machine (on PATH or under pyenv), or None."""
+    candidates = [shutil.which(f"python3.{minor}") for minor in (10, 9, 8)]
+    candidates += sorted(map(str, Path.home().glob(".pyenv/versions/3.*/bin/python")))
+    for candidate in filter(None, candidates):
+        code = "import sys; print((3, 8) <= sys.version_info < (3, 11))"
+        probe = run([candidate, "-c", code], cwd=".", check=False)
+        if probe.returncode == 0 and probe.stdout.strip() == "True":
+            return candidate
+    return None
+
+
+def test_an_older_python_gets_one_line_and_exit_2(default_project):
+    older = python_older_than_3_11()
+    if older is None:
+        pytest.skip("no Python older than 3.11 on this machine")
+    for args in (["check"], ["--help"]):
+        done = bump(default_project, *args, python=(older,))
+        refused(done, "needs Python 3.11 or newer")
+
+
 @pytest.mark.parametrize(
     ("part", "expected"), [("patch", "0.1.1"), ("minor", "0.2.0"), ("major", "1.0.0")]
 )
@@ -306,6 +327,24 @@ def test_disagreeing_stamps_are_refused_with_nothing_written_then_repaired_by_se
     assert "bump.py set" in bump(project, "show").stdout
     assert bump(project, "set", "0.2.0").returncode == 0
     assert bump(project, "check").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (lambda path: path.write_text(path.read_text() * 2), "2 stamp lines; keep exactly one"),
+        (lambda path: path.unlink(), "cannot be read (FileNotFoundError)"),
+        (lambda path: path.write_bytes(path.read_bytes() + b"\xff\xfe"), "cannot be read"),
+    ],
+    ids=["two-stamp-lines", "missing-file", "not-utf8"],
+)
+def test_check_offers_set_only_for_what_set_repairs(project, damage, problem):
+    damage(project / "requirements.txt")
+    check = bump(project, "check")
+    assert check.returncode == 1
+    assert f"requirements.txt: {problem}" in check.stderr
+    assert "set X.Y.Z" not in check.stderr
+    refused(bump(project, "set", "0.2.0"), "requirements.txt")
 
 
 def test_check_names_each_file_without_a_stamp_and_set_puts_it_back_first(baked, project):
@@ -551,7 +590,10 @@ def test_commit_is_refused_without_git_on_path(project, tmp_path):
 
 def test_a_failed_commit_puts_the_files_back(project):
     hook = project / ".git/hooks/pre-commit"
-    hook.write_text("#!/bin/sh\necho 'rejected by a hook' >&2\nexit 1\n")
+    # Like pre-commit: progress first, the reason last.
+    hook.write_text(
+        "#!/bin/sh\necho '[INFO] checking files' >&2\necho 'rejected by a hook' >&2\nexit 1\n"
+    )
     hook.chmod(0o755)
     before = contents(project)
     refused(bump(project, "patch", "--commit"), "rejected by a hook", "put back")

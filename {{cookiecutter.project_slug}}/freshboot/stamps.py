@@ -53,13 +53,15 @@ class Stamp:
 class Stamps:
     """What the project's files say; ``problems`` lists each file that is off.
 
-    ``ahead`` maps each file whose stamp is in the future to its problem (also in ``problems``).
+    ``ahead`` maps each file whose stamp is in the future to its problem, and
+    ``repairable`` lists the problems ``bump.py set`` repairs (all also in ``problems``).
     """
 
     version: str | None
     stamps: dict[str, Stamp | None]
     problems: list[str] = field(default_factory=list)
     ahead: dict[str, str] = field(default_factory=dict)
+    repairable: list[str] = field(default_factory=list)
 
     @property
     def agree(self) -> bool:
@@ -149,6 +151,12 @@ def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
     latest_allowed = (now or datetime.now(UTC)) + CLOCK_SKEW
     problems = []
     ahead = {}
+    repairable = []
+
+    def set_repairs(problem: str) -> None:
+        problems.append(problem)
+        repairable.append(problem)
+
     try:
         versions = find_versions((root / VERSION_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -171,18 +179,16 @@ def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
             problems.append(f"{name}: cannot be read ({error.__class__.__name__})")
             continue
         if not found:
-            problems.append(f"{name}: no '{STAMP_PREFIX} VERSION TIME' line")
+            set_repairs(f"{name}: no '{STAMP_PREFIX} VERSION TIME' line")
         elif len(found) > 1:
             problems.append(f"{name}: {len(found)} stamp lines; keep exactly one")
         elif found[0] is None:
             expected = f"{STAMP_PREFIX} X.Y.Z YYYY-MM-DDTHH:MM:SSZ"
-            problems.append(f"{name}: stamp line is not '{expected}'")
+            set_repairs(f"{name}: stamp line is not '{expected}'")
         else:
             stamps[name] = found[0]
             if version is not None and found[0].version != version:
-                problems.append(
-                    f"{name}: stamp says {found[0].version}, {VERSION_FILE} says {version}"
-                )
+                set_repairs(f"{name}: stamp says {found[0].version}, {VERSION_FILE} says {version}")
             if found[0].time > latest_allowed:
                 time = found[0].time.strftime(TIME_FORMAT)
                 ahead[name] = f"{name}: stamp time {time} is in the future: {FUTURE_FIX}"
@@ -190,8 +196,8 @@ def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
     # Only stamps in the present are compared: a future one is reported already.
     readable = [stamp for name, stamp in stamps.items() if stamp and name not in ahead]
     if len(readable) == len(STAMP_FILES) and len({stamp.text() for stamp in readable}) > 1:
-        problems.append("the stamp lines of " + " and ".join(STAMP_FILES) + " differ")
-    return Stamps(version=version, stamps=stamps, problems=problems, ahead=ahead)
+        set_repairs("the stamp lines of " + " and ".join(STAMP_FILES) + " differ")
+    return Stamps(version, stamps, problems, ahead, repairable)
 
 
 def is_stamp_line(name: str, line: str) -> bool:

@@ -16,8 +16,13 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+try:
+    from datetime import UTC, datetime, timedelta
+except ImportError:  # UTC is new in Python 3.11, as this project's Streamlit needs
+    sys.stderr.write(f"bump.py: needs Python 3.11 or newer; this is {sys.version.split()[0]}\n")
+    raise SystemExit(2) from None
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -104,11 +109,10 @@ def next_stamp_time(newest: datetime | None, now: datetime | None = None) -> dat
 
 def check_problems(state) -> list[str]:
     """Every reason check fails, one line each naming the file, with the fix where set is it."""
-    problems = []
-    for problem in state.problems:
-        # A future stamp says its own fix; set cannot repair app.py's own problems.
-        says_fix = problem in state.ahead.values() or problem.startswith(f"{VERSION_FILE}:")
-        problems.append(problem if says_fix else f"{problem}; {REPAIR}")
+    problems = [
+        f"{problem}; {REPAIR}" if problem in state.repairable else problem
+        for problem in state.problems
+    ]
     if state.version is None:
         return problems
     if not VERSION.fullmatch(state.version):
@@ -164,9 +168,17 @@ def commit_message(version: str) -> str:
     return f"Bump deployment version to {version}"
 
 
-def first_line(done: subprocess.CompletedProcess) -> str:
-    lines = (done.stderr or done.stdout).strip().splitlines()
-    return lines[0] if lines else f"exit code {done.returncode}"
+def git_error(done: subprocess.CompletedProcess) -> str:
+    """The line of git's output that says what went wrong.
+
+    git ends with its "error:" or "fatal:" lines, then "hint:" lines; a failing
+    commit hook prints its report before that. So: the last error line, else the
+    last line that is not a hint.
+    """
+    lines = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith(("error:", "fatal:"))]
+    useful = errors or [line for line in lines if not line.startswith("hint:")]
+    return useful[-1] if useful else f"exit code {done.returncode}"
 
 
 def push_remote() -> str:
@@ -217,20 +229,20 @@ def commit(changes, message: str, tag: str | None, remote: str | None) -> None:
         try:
             write_changes(ROOT, undo)
         except StampError as error:
-            raise Refused(f"git commit failed ({first_line(done)}), then {error}") from None
-        raise Refused(f"git commit failed ({first_line(done)}); the files were put back")
+            raise Refused(f"git commit failed ({git_error(done)}), then {error}") from None
+        raise Refused(f"git commit failed ({git_error(done)}); the files were put back")
     print(f"committed {', '.join(names)}: {message}")
     if tag:
         done = git("tag", "--annotate", tag, "-m", message)
         if done.returncode != 0:
-            raise Refused(f"committed, but git tag failed: {first_line(done)}")
+            raise Refused(f"committed, but git tag failed: {git_error(done)}")
         print(f"tagged {tag}")
     if remote:
         refs = ["HEAD", f"refs/tags/{tag}"] if tag else ["HEAD"]
         done = git("push", "--quiet", "--atomic", remote, *refs)
         if done.returncode != 0:
             raise Refused(
-                f"committed, but git push failed ({first_line(done)}); push by hand with:"
+                f"committed, but git push failed ({git_error(done)}); push by hand with:"
                 f" git push --atomic {remote} {' '.join(refs)}"
             )
         print(f"pushed to {remote}")
@@ -377,7 +389,11 @@ COMMANDS = {
     "patch": (write, "next patch version: 1.2.3 -> 1.2.4", "patch --commit --push"),
     "minor": (write, "next minor version: 1.2.3 -> 1.3.0", "minor --dry-run"),
     "major": (write, "next major version: 1.2.3 -> 2.0.0", "major --commit --tag"),
-    "set": (write, "set a version; also repairs stamps that disagree or are missing", "set 1.4.0"),
+    "set": (
+        write,
+        "set a version; also repairs stamp lines that disagree, are malformed or missing",
+        "set 1.4.0",
+    ),
     "stamp": (
         write,
         "new stamp time, same version: a fresh boot without a release (no --tag);"
