@@ -80,6 +80,7 @@ SOUND = [
     sound("shell-separators", project_name="App; rm -rf ~ && echo | cat", author_name="a & b"),
     sound("shell-variables", project_name="App $HOME ${PATH}", description="%PATH% !x!"),
     sound("leading-dash", True, project_name="-rf App", author_name="-n"),
+    sound("spaces-around", True, project_name="  Sales Dashboard ", author_name=" Ann "),
     sound("leading-double-dash", project_name="--help App", description="--version"),
     sound("leading-dash-only-name", project_name="- App", project_slug="dash_app"),
     sound("300-characters", True, project_name=LONG, description=LONG, author_name=LONG),
