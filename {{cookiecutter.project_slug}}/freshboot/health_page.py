@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from freshboot.markdown import escape
-from freshboot.report import build_report, runtime_versions
+from freshboot.report import build_report, line_label, runtime_versions
 
 TOKEN_SECRET = "freshboot_admin_token"
 LOCAL_COMMAND = "streamlit run app.py --server.address 127.0.0.1"
@@ -80,7 +80,7 @@ def show_drift(report: dict) -> None:
     rows = [
         [
             f"{DRIFT_STATUS_ICONS.get(row['status'], '')} {row['status']}",
-            str(row["line"]),
+            line_label(row),
             row["requirement"],
             row["installed"] or "",
             row["detail"],

@@ -44,6 +44,9 @@ URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", "
 # A URL inside a requirement line, e.g. "pkg @ https://host/p.whl?token=..." or "git+https://...".
 URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 HIDDEN = "***"
+# "-r base.txt", "-rbase.txt", "--requirement base.txt", "--requirement=base.txt"
+INCLUDE = re.compile(r"(?:-r|--requirement(?=[\s=]))\s*=?\s*(?P<path>\S+)")
+EDITABLE = re.compile(r"-e|--editable(?=[\s=])")
 
 _installed: dict[str, str] | None = None
 _installed_key: tuple | None = None
@@ -133,6 +136,7 @@ def redact(text: str) -> str:
 
 def _row(number: int, text: str, **fields) -> dict:
     row = {
+        "file": REQUIREMENTS_FILE,
         "line": number,
         "requirement": redact(text),
         "name": None,
@@ -192,28 +196,73 @@ def check_requirement(number: int, text: str, installed: dict[str, str]) -> dict
 def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
     """Check each requirement line against the installed packages; never raises on bad input.
 
-    ``source`` is a requirements file path, its text, or its lines. Comments and
-    option lines (``-r``, ``--index-url``, ...) are skipped; each other line gives
-    one row: ``line``, ``requirement``, ``name``, ``specifier``, ``installed``,
-    ``satisfied`` (True, False, or None when it cannot apply), ``status``
-    (ok, mismatch, missing, skipped, unchecked, invalid) and ``detail``.
+    ``source`` is a requirements file path, its text, or its lines. Each requirement
+    gives one row: ``file``, ``line``, ``requirement``, ``name``, ``specifier``,
+    ``installed``, ``satisfied`` (True, False, or None when it cannot apply),
+    ``status`` (ok, mismatch, missing, skipped, unchecked, invalid) and ``detail``.
+    Files included with ``-r`` are checked too when they are inside the folder of
+    ``source``; ``-e`` lines are unchecked; comments and other options (``-c``,
+    ``--index-url``, ...) give no row.
     """
-    if isinstance(source, Path):
-        try:
-            lines: Iterable[str] = source.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            detail = f"{source.name} cannot be read ({error.__class__.__name__})"
-            return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
-    elif isinstance(source, str):
-        lines = source.splitlines()
-    else:
-        lines = source
     installed = installed_versions()
-    return [
-        check_requirement(number, text, installed)
-        for number, text in _logical_lines(lines)
-        if not text.startswith("-")
-    ]
+    if not isinstance(source, Path):
+        lines = source.splitlines() if isinstance(source, str) else source
+        return list(_check_lines(lines, REQUIREMENTS_FILE, None, installed, set()))
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        detail = f"{source.name} cannot be read ({error.__class__.__name__})"
+        return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
+    root = source.resolve().parent
+    return list(_check_lines(lines, source.name, root, installed, {source.resolve()}))
+
+
+def _check_lines(
+    lines: Iterable[str], file: str, root: Path | None, installed: dict, seen: set
+) -> Iterable[dict]:
+    """Rows for the lines of ``file``, a path relative to ``root`` (None: lines not from disk)."""
+    for number, text in _logical_lines(lines):
+        include = INCLUDE.fullmatch(text)
+        if include:
+            yield from _check_included(number, text, file, root, include["path"], installed, seen)
+            continue
+        if EDITABLE.match(text):
+            row = _row(number, text, status="unchecked", detail="an editable install, not checked")
+        elif text.startswith("-"):
+            continue
+        else:
+            row = check_requirement(number, text, installed)
+        row["file"] = file
+        yield row
+
+
+def _check_included(
+    number: int, text: str, file: str, root: Path | None, target: str, installed, seen: set
+) -> Iterable[dict]:
+    """The rows of the file a ``-r`` line includes, or one row saying why it is not read."""
+    # pip reads the path relative to the file that names it.
+    path = (root / file).parent.joinpath(target).resolve() if root else None
+    if path is None or not path.is_relative_to(root):
+        where = "outside the project folder" if path else "named in text, not in a file"
+        yield _row(number, text, file=file, status="unchecked", detail=f"an included file {where}")
+        return
+    if path in seen:  # included before: its rows are in the table already
+        return
+    seen.add(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        detail = f"{target} cannot be read ({error.__class__.__name__})"
+        yield _row(number, text, file=file, status="invalid", satisfied=False, detail=detail)
+        return
+    yield from _check_lines(lines, path.relative_to(root).as_posix(), root, installed, seen)
+
+
+def line_label(row: dict) -> str:
+    """Where a drift row comes from: ``3`` in requirements.txt, ``base.txt:3`` elsewhere."""
+    if row["file"] == REQUIREMENTS_FILE:
+        return str(row["line"])
+    return f"{row['file']}:{row['line']}"
 
 
 @cache
@@ -407,8 +456,8 @@ def _invalid_requirements_finding(first: dict) -> dict:
         }
     return {
         "verdict": "unknown",
-        "reason": f"{REQUIREMENTS_FILE} line {first['line']} cannot be checked ({first['detail']})",
-        "next_step": f"fix line {first['line']} of {REQUIREMENTS_FILE} (pip cannot install it"
+        "reason": f"{first['file']} line {first['line']} cannot be checked ({first['detail']})",
+        "next_step": f"fix line {first['line']} of {first['file']} (pip cannot install it"
         " either), then bump and push",
     }
 
@@ -501,7 +550,7 @@ def format_report(report: dict) -> str:
     lines += ["", f"Requirements ({REQUIREMENTS_FILE})"]
     drift_rows = [
         (
-            f"line {row['line']}",
+            f"line {line_label(row)}",
             f"{row['status']:<9} {row['requirement']}"
             + (f"  installed {row['installed']}" if row["installed"] else "")
             + (f"  ({row['detail']})" if row["detail"] and row["status"] != "mismatch" else ""),

@@ -265,6 +265,38 @@ def test_drift_check_reads_extras_markers_options_and_bad_lines():
     assert rows[0]["name"] == "Streamlit" and rows[0]["satisfied"] is True
 
 
+def test_included_requirement_files_are_checked_too(project_copy):
+    (project_copy / "requirements").mkdir()
+    (project_copy / "requirements" / "base.txt").write_text(
+        "-r ../shared.txt\nno-such-package-freshboot>=1\n", encoding="utf-8"
+    )
+    (project_copy / "shared.txt").write_text(
+        "packaging>=1\n-r requirements/base.txt\n", encoding="utf-8"
+    )
+    (project_copy.parent / "outside.txt").write_text("outside-package>=1\n", encoding="utf-8")
+    add_requirement(project_copy, "-r requirements/base.txt")
+    add_requirement(project_copy, "--requirement=../outside.txt")
+    add_requirement(project_copy, "-e ./local-package")
+    rows = build_report(project_copy)["drift"]
+    found = {(row["file"], row["line"]): row["status"] for row in rows}
+    included = {key: status for key, status in found.items() if key[0] != "requirements.txt"}
+    assert included == {("shared.txt", 1): "ok", ("requirements/base.txt", 2): "missing"}
+    details = [row["detail"] for row in rows if row["file"] == "requirements.txt"]
+    assert "an included file outside the project folder" in details
+    assert "an editable install, not checked" in details
+    at = health_page(project_copy)
+    assert verdict(at) == "stale"
+    assert any("requirements/base.txt:2" in line for line in drift_rows(at))
+
+
+def test_an_included_file_that_cannot_be_read_makes_the_verdict_unknown(project_copy):
+    add_requirement(project_copy, "-r missing.txt")
+    report = build_report(project_copy)
+    assert report["verdict"] == "unknown"
+    assert "missing.txt cannot be read (FileNotFoundError)" in report["reason"]
+    assert report["next_step"].startswith("fix line ")
+
+
 def test_home_page_does_not_load_the_health_page_modules(project_root):
     script = (
         "import sys\n"
