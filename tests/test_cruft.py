@@ -83,15 +83,7 @@ def run_traced(args, cwd: Path, scratch: Path) -> Ran:
     tmp, trace = scratch / "tmp", scratch / "git-trace.json"
     tmp.mkdir()
     env = dict(os.environ, TMPDIR=str(tmp), GIT_TRACE2_EVENT=str(trace))
-    done = subprocess.run(
-        [str(arg) for arg in args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
+    done = run(args, cwd=cwd, env=env, check=False)
     events = [json.loads(line) for line in trace.read_text().splitlines()] if trace.exists() else []
     return Ran(
         returncode=done.returncode,
