@@ -48,18 +48,30 @@ def venv_python() -> Path:
     return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
 
 
+def requirements_digest() -> str:
+    return hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+
+
+def environment_is_current() -> bool:
+    """Whether .venv holds requirements-dev.txt as it is now."""
+    return (
+        venv_python().exists()
+        and INSTALLED_MARK.exists()
+        and INSTALLED_MARK.read_text() == requirements_digest()
+    )
+
+
 def ensure_environment() -> Path:
     python = venv_python()
     if not python.exists():
         print(f"dev.py: creating {VENV.name}/", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not INSTALLED_MARK.exists() or INSTALLED_MARK.read_text() != wanted:
+    if not environment_is_current():
         print(f"dev.py: installing {REQUIREMENTS.name}", flush=True)
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         subprocess.run([*pip, "--upgrade", "pip"], check=True)
         subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
-        INSTALLED_MARK.write_text(wanted)
+        INSTALLED_MARK.write_text(requirements_digest())
     return python
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 import tomllib
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -114,11 +118,44 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_healthy(process: subprocess.Popen, port: int, log: Path, seconds: float) -> None:
+    """Wait for /_stcore/health on 127.0.0.1:``port``; fail with the log if the server exits."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            output = log.read_text(encoding="utf-8", errors="replace")
+            command = " ".join(map(str, process.args))
+            raise AssertionError(f"{command} exited {process.returncode}:\n{output}")
+        try:
+            url = f"http://127.0.0.1:{port}/_stcore/health"
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            output = log.read_text(encoding="utf-8", errors="replace")
+            raise AssertionError(f"no answer on port {port} in {seconds} s:\n{output}")
+        time.sleep(0.2)
+
+
 def stop(process: subprocess.Popen) -> None:
-    """Stop a server started by a test: terminate, then kill if it lingers."""
-    process.terminate()
+    """Stop a server started by a test: terminate, then kill if it lingers.
+
+    A process started with ``start_new_session=True`` leads its own process group;
+    the whole group is signalled, so servers it started stop with it.
+    """
+
+    def send(signal_number: int) -> None:
+        try:  # the group led by the process, if it leads one
+            os.killpg(process.pid, signal_number)
+        except ProcessLookupError:
+            if process.poll() is None:
+                process.send_signal(signal_number)
+
+    send(signal.SIGTERM)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
+        send(signal.SIGKILL)
         process.wait(timeout=15)

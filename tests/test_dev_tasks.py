@@ -6,27 +6,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
-from helpers import TEMPLATE_DIR, free_port, git_output
+from helpers import TEMPLATE_DIR, free_port, git_output, stop, wait_until_healthy
+
+import dev
 
 DEMO_COMMAND = "python3 dev.py demo"
 TEST_COMMAND = "python3 dev.py test"
 STARTUP_SECONDS = 120
-
-
-def dev_environment_is_ready() -> bool:
-    """True when ``.venv`` holds requirements-dev.txt, as after any dev.py task."""
-    mark = TEMPLATE_DIR / ".venv" / "freshboot-requirements.sha256"
-    wanted = hashlib.sha256((TEMPLATE_DIR / "requirements-dev.txt").read_bytes()).hexdigest()
-    return mark.is_file() and mark.read_text() == wanted
 
 
 def test_readme_names_both_commands_and_ci_runs_the_test_command():
@@ -36,18 +27,9 @@ def test_readme_names_both_commands_and_ci_runs_the_test_command():
     assert TEST_COMMAND in ci_lines
 
 
-def health_status(port: int) -> int | None:
-    try:
-        url = f"http://127.0.0.1:{port}/_stcore/health"
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except OSError:
-        return None
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not dev_environment_is_ready(),
+    not dev.environment_is_current(),
     reason="needs the .venv that dev.py makes: run the suite with python3 dev.py test",
 )
 def test_demo_command_bakes_the_default_project_and_serves_it(tmp_path):
@@ -67,19 +49,9 @@ def test_demo_command_bakes_the_default_project_and_serves_it(tmp_path):
             start_new_session=True,  # dev.py and the server it starts stop together
         )
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while health_status(port) != 200:
-            output = log_path.read_text(encoding="utf-8", errors="replace")
-            assert process.poll() is None, f"dev.py demo exited {process.returncode}:\n{output}"
-            assert time.monotonic() < deadline, f"the demo did not answer:\n{output}"
-            time.sleep(0.5)
+        wait_until_healthy(process, port, log_path, STARTUP_SECONDS)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
     project = tmp_path / "freshboot-demo" / "streamlit_app"
     output = log_path.read_text(encoding="utf-8", errors="replace")
     assert f"demo project in {project}" in output

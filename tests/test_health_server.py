@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import bake, copy_project, free_port, run, stop
+from helpers import bake, copy_project, free_port, run, stop, wait_until_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -97,26 +97,10 @@ def streamlit_run(project: Path, script: str, env: dict | None = None):
         )
     server = Server(process, port, log)
     try:
-        wait_until_serving(server)
+        wait_until_healthy(process, port, log, STARTUP_SECONDS)
         yield server
     finally:
         stop(process)
-
-
-def wait_until_serving(server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(
-                f"streamlit exited {server.process.returncode}:\n{server.output()}"
-            )
-        try:
-            if get(server.url("/_stcore/health"))[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"streamlit did not answer in {STARTUP_SECONDS} s:\n{server.output()}")
 
 
 def boot_lines(server: Server) -> list[str]:
