@@ -163,7 +163,8 @@ def test_files_copied_verbatim_hold_no_template_syntax():
 
 def test_verbatim_files_are_baked_byte_for_byte(default_project):
     files = project_template_files()
-    verbatim = [name for name in files if any(fnmatch(name, p) for p in verbatim_patterns())]
+    patterns = verbatim_patterns()
+    verbatim = [name for name in files if any(fnmatch(name, pattern) for pattern in patterns)]
     assert "scripts/bump.py" in verbatim and "app.py" not in verbatim
     for name in verbatim:
         if name not in {"Dockerfile", ".dockerignore"}:  # include_docker is off by default

@@ -213,8 +213,8 @@ def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
     except (OSError, UnicodeDecodeError) as error:
         detail = f"{source.name} cannot be read ({error.__class__.__name__})"
         return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
-    root = source.resolve().parent
-    return list(_check_lines(lines, source.name, root, installed, {source.resolve()}))
+    resolved = source.resolve()
+    return list(_check_lines(lines, source.name, resolved.parent, installed, {resolved}))
 
 
 def _check_lines(
