@@ -50,7 +50,7 @@ def naive_check(lines: list[str]) -> list[bool]:
 
 def load_report(project: Path):
     sys.path.insert(0, str(project))
-    return importlib.import_module("freshboot.report")
+    return importlib.import_module("freshboot.requirements")
 
 
 def compare_drift(work: Path, project: Path, repeat: int) -> list[Comparison]:

@@ -1,52 +1,21 @@
-"""When this server process started, and the one boot line in the server log.
+"""The one boot line in the server log.
 
-Standard library only, cheap to import: app.py imports it on every run.
-
-Under ``streamlit run app.py`` Streamlit runs app.py, and so imports this module,
-only when the first page is viewed, which can be long after the server started
-(Community Cloud keeps an idle server running across a push). So the boot time is
-the operating system's start time of this process where it can be read (Linux
-/proc), and this module's import time otherwise.
+Standard library only, cheap to import: app.py imports it on every run. The
+process facts it prints (boot time, pid) come from ``freshboot.process``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def _process_start_time(now: datetime) -> datetime | None:
-    """Start time of this process from /proc (Linux), or None where it cannot be read."""
-    try:
-        with open("/proc/self/stat", encoding="ascii") as stat_file:
-            stat = stat_file.read()
-        with open("/proc/uptime", encoding="ascii") as uptime_file:
-            uptime = float(uptime_file.read().split()[0])
-        # Field 22 counts clock ticks from system boot; the command name in field 2
-        # may hold spaces, so count fields after its closing parenthesis.
-        ticks = int(stat.rsplit(")", 1)[1].split()[19])
-        age = uptime - ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return None
-    return now - timedelta(seconds=max(age, 0.0))
-
-
-_IMPORTED_AT = datetime.now(UTC)
-BOOT_TIME = min(_process_start_time(_IMPORTED_AT) or _IMPORTED_AT, _IMPORTED_AT)
-BOOT_PID = os.getpid()
+from freshboot.process import BOOT_PID, BOOT_TIME
+from freshboot.stamps import TIME_FORMAT
 
 _announce_lock = threading.Lock()
 _announced = False
-
-
-def uptime_seconds() -> float:
-    return max((datetime.now(UTC) - BOOT_TIME).total_seconds(), 0.0)
 
 
 def boot_line(version: str | None, report: dict | None) -> str:

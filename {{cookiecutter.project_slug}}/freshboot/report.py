@@ -11,25 +11,22 @@ of the operating system.
 
 from __future__ import annotations
 
-import os
 import platform
-import re
 import sys
-from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import cache
-from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
-
-from freshboot import boot
+from freshboot import process
+from freshboot.gitinfo import git_commit
+from freshboot.requirements import (
+    REQUIREMENTS_FILE,
+    check_requirements,
+    installed_versions,
+    line_label,
+    loaded_version_mismatches,
+)
 from freshboot.stamps import STAMP_FILES, TIME_FORMAT, read_stamps
 
-REQUIREMENTS_FILE = "requirements.txt"
 REBOOT = (
     "reboot the app (Community Cloud dashboard → app menu (⋮) → Reboot app; locally: stop"
     " streamlit and start it again)"
@@ -39,344 +36,14 @@ REINSTALL = (
     " dashboard → app menu (⋮) → Reboot app; locally: pip install -r requirements.txt, then"
     " restart streamlit)"
 )
-# Lines a requirements file may hold that name no package by itself.
-URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", ".", "/")
-# A URL inside a requirement line, e.g. "pkg @ https://host/p.whl?token=..." or "git+https://...".
-URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-HIDDEN = "***"
-# "-r base.txt", "-rbase.txt", "--requirement base.txt", "--requirement=base.txt"
-INCLUDE = re.compile(r"(?:-r|--requirement(?=[\s=]))\s*=?\s*(?P<path>\S+)")
-EDITABLE = re.compile(r"-e|--editable(?=[\s=])")
-
-_installed: dict[str, str] | None = None
-_installed_key: tuple | None = None
-
-
-# --- installed packages -----------------------------------------------------
-
-
-def _environment_key() -> tuple:
-    """Changes whenever a package is installed, upgraded or removed on sys.path.
-
-    pip adds and removes ``*.dist-info`` folders, which changes the modification
-    time of the folder holding them; importlib's own finder caches on the same signal.
-    """
-    key = []
-    for entry in sys.path:
-        try:
-            key.append((entry, os.stat(entry or ".").st_mtime_ns))
-        except OSError:
-            key.append((entry, None))
-    return tuple(key)
-
-
-def installed_versions() -> dict[str, str]:
-    """``{canonical name: version}`` of installed distributions, rebuilt only when they change."""
-    global _installed, _installed_key
-    key = _environment_key()
-    if _installed is None or key != _installed_key:
-        table: dict[str, str] = {}
-        for distribution in metadata.distributions():
-            # One parse per package: .name and .version would each parse METADATA again.
-            fields = distribution.metadata
-            name = fields["Name"]
-            if name:
-                # The first one found on sys.path is the one imports use.
-                table.setdefault(canonicalize_name(name), fields["Version"])
-        _installed, _installed_key = table, key
-    return _installed
-
-
-# --- requirements drift ------------------------------------------------------
-
-
-def _logical_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
-    """(first line number, text) with comments removed and ``\\`` continuations joined."""
-    pending, start = "", 0
-    for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n").lstrip("\ufeff")
-        if line.lstrip().startswith("#"):
-            line = ""
-        elif " #" in line or "\t#" in line:
-            line = line[: min(i for i in (line.find(" #"), line.find("\t#")) if i >= 0)]
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        text, pending = (pending + line).strip(), ""
-        if text:
-            yield start, text
-    if pending.strip():
-        yield start, pending.strip()
-
-
-def redact_url(url: str) -> str:
-    """``url`` without what may hold a token: user and password, query and fragment."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. a broken [IPv6] host: show the scheme only
-        return url.split("://", 1)[0] + "://" + HIDDEN
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(
-        (
-            parts.scheme,
-            f"{HIDDEN}@{host}" if "@" in parts.netloc else host,
-            parts.path,
-            HIDDEN if parts.query else "",
-            HIDDEN if parts.fragment else "",
-        )
-    )
-
-
-def redact(text: str) -> str:
-    """``text`` with every URL in it redacted (signed URLs and private index tokens)."""
-    return URL.sub(lambda match: redact_url(match[0]), text)
-
-
-def _row(number: int, text: str, **fields) -> dict:
-    row = {
-        "file": REQUIREMENTS_FILE,
-        "line": number,
-        "requirement": redact(text),
-        "name": None,
-        "specifier": "",
-        "installed": None,
-        "satisfied": None,
-        "status": "",
-        "detail": "",
-    }
-    row.update(fields)
-    row["detail"] = redact(row["detail"])
-    return row
-
-
-def check_requirement(number: int, text: str, installed: dict[str, str]) -> dict:
-    """One row of the drift table for one requirement line."""
-    if text.lower().startswith(URL_PREFIXES):
-        return _row(
-            number, text, status="unchecked", detail="a URL or path, not a named requirement"
-        )
-    # Per-requirement pip options (--hash, --config-settings) follow the requirement.
-    requirement_text = text.split(" --", 1)[0].strip()
-    try:
-        requirement = Requirement(requirement_text)
-    except InvalidRequirement as error:
-        first_line = str(error).splitlines()[0] if str(error) else "invalid"
-        return _row(number, text, status="invalid", satisfied=False, detail=first_line)
-    name = canonicalize_name(requirement.name)
-    specifier = str(requirement.specifier)
-    version = installed.get(name)
-    fields = {"name": requirement.name, "specifier": specifier, "installed": version}
-    if requirement.marker is not None:
-        try:
-            applies = requirement.marker.evaluate({"extra": ""})
-        except Exception as error:  # packaging raises several types for odd markers
-            detail = f"marker cannot be evaluated ({error.__class__.__name__})"
-            return _row(number, text, **fields, status="invalid", satisfied=False, detail=detail)
-        if not applies:
-            return _row(
-                number, text, **fields, status="skipped", detail="its marker excludes this system"
-            )
-    if version is None:
-        return _row(
-            number, text, **fields, satisfied=False, status="missing", detail="not installed"
-        )
-    try:
-        satisfied = requirement.specifier.contains(Version(version), prereleases=True)
-    except InvalidVersion:
-        detail = f"installed version {version} is not a valid version"
-        return _row(number, text, **fields, status="invalid", satisfied=False, detail=detail)
-    if satisfied:
-        return _row(number, text, **fields, satisfied=True, status="ok")
-    detail = f"{version} is installed"
-    return _row(number, text, **fields, satisfied=False, status="mismatch", detail=detail)
-
-
-def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
-    """Check each requirement line against the installed packages; never raises on bad input.
-
-    ``source`` is a requirements file path, its text, or its lines. Each requirement
-    gives one row: ``file``, ``line``, ``requirement``, ``name``, ``specifier``,
-    ``installed``, ``satisfied`` (True, False, or None when it cannot apply),
-    ``status`` (ok, mismatch, missing, skipped, unchecked, invalid) and ``detail``.
-    Files included with ``-r`` are checked too when they are inside the folder of
-    ``source``; ``-e`` lines are unchecked; comments and other options (``-c``,
-    ``--index-url``, ...) give no row.
-    """
-    installed = installed_versions()
-    if not isinstance(source, Path):
-        lines = source.splitlines() if isinstance(source, str) else source
-        return list(_check_lines(lines, REQUIREMENTS_FILE, None, installed, set()))
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        detail = f"{source.name} cannot be read ({error.__class__.__name__})"
-        return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
-    resolved = source.resolve()
-    return list(_check_lines(lines, source.name, resolved.parent, installed, {resolved}))
-
-
-def _check_lines(
-    lines: Iterable[str], file: str, root: Path | None, installed: dict, seen: set
-) -> Iterable[dict]:
-    """Rows for the lines of ``file``, a path relative to ``root`` (None: lines not from disk)."""
-    for number, text in _logical_lines(lines):
-        include = INCLUDE.fullmatch(text)
-        if include:
-            yield from _check_included(number, text, file, root, include["path"], installed, seen)
-            continue
-        if EDITABLE.match(text):
-            row = _row(number, text, status="unchecked", detail="an editable install, not checked")
-        elif text.startswith("-"):
-            continue
-        else:
-            row = check_requirement(number, text, installed)
-        row["file"] = file
-        yield row
-
-
-def _check_included(
-    number: int, text: str, file: str, root: Path | None, target: str, installed, seen: set
-) -> Iterable[dict]:
-    """The rows of the file a ``-r`` line includes, or one row saying why it is not read."""
-    # pip reads the path relative to the file that names it.
-    path = (root / file).parent.joinpath(target).resolve() if root else None
-    if path is None or not path.is_relative_to(root):
-        where = "outside the project folder" if path else "named in text, not in a file"
-        yield _row(number, text, file=file, status="unchecked", detail=f"an included file {where}")
-        return
-    if path in seen:  # included before: its rows are in the table already
-        return
-    seen.add(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        detail = f"{target} cannot be read ({error.__class__.__name__})"
-        yield _row(number, text, file=file, status="invalid", satisfied=False, detail=detail)
-        return
-    yield from _check_lines(lines, path.relative_to(root).as_posix(), root, installed, seen)
-
-
-def line_label(row: dict) -> str:
-    """Where a drift row comes from: ``3`` in requirements.txt, ``base.txt:3`` elsewhere."""
-    if row["file"] == REQUIREMENTS_FILE:
-        return str(row["line"])
-    return f"{row['file']}:{row['line']}"
-
-
-@cache
-def top_level_modules(name: str) -> tuple[str, ...]:
-    """Top-level modules of the installed distribution ``name``, read once per process.
-
-    Its ``top_level.txt`` where present, else the first part of each file it
-    installed. Only the distributions a report asks about are read, not all of them.
-    """
-    try:
-        distribution = metadata.distribution(name)
-        declared = distribution.read_text("top_level.txt")
-        files = distribution.files if declared is None else None
-    except Exception:  # unreadable metadata must not take the report down
-        return ()
-    if declared is not None:
-        return tuple(sorted({line.strip() for line in declared.splitlines() if line.strip()}))
-    modules = set()
-    for path in files or ():
-        top = path.parts[0] if path.parts else ""
-        if top.endswith((".dist-info", ".egg-info", ".data")) or top in ("..", "__pycache__"):
-            continue
-        if len(path.parts) > 1 or top.endswith(".py"):
-            modules.add(top.removesuffix(".py"))
-    return tuple(sorted(module for module in modules if module.isidentifier()))
-
-
-def _loaded_version(module_name: str) -> str | None:
-    """``__version__`` of an already imported module; nothing is imported here."""
-    module = sys.modules.get(module_name)
-    try:
-        loaded = getattr(module, "__version__", None)
-    except Exception:  # a module-level __getattr__ may raise anything
-        return None
-    return loaded if isinstance(loaded, str) else None
-
-
-def loaded_version_mismatches(drift: list[dict]) -> list[dict]:
-    """Packages whose imported module reports another version than the installed one.
-
-    A requirement names a distribution (scikit-learn, Pillow, PyYAML); its modules
-    (sklearn, PIL, yaml) come from the installed metadata. A package upgraded under
-    a running server shows up here until the server restarts.
-    """
-    mismatches = []
-    for row in drift:
-        if not row["name"] or not row["installed"]:
-            continue
-        for module_name in top_level_modules(canonicalize_name(row["name"])):
-            loaded = _loaded_version(module_name)
-            try:
-                differs = loaded is not None and Version(loaded) != Version(row["installed"])
-            except InvalidVersion:
-                continue
-            if differs:
-                mismatches.append(
-                    {"name": row["name"], "loaded": loaded, "installed": row["installed"]}
-                )
-                break
-    return mismatches
-
-
-# --- git and process ---------------------------------------------------------
-
-
-def _git_dir(root: Path) -> Path | None:
-    dot_git = root / ".git"
-    if dot_git.is_dir():
-        return dot_git
-    if dot_git.is_file():  # worktrees and submodules: "gitdir: <path>"
-        text = dot_git.read_text(encoding="utf-8").strip()
-        if text.startswith("gitdir:"):
-            found = Path(text[len("gitdir:") :].strip())
-            return found if found.is_absolute() else root / found
-    return None
-
-
-def git_commit(root: Path) -> dict | None:
-    """``{"commit", "branch"}`` read from the .git folder (no git command, no network)."""
-    try:
-        git_dir = _git_dir(root)
-        if git_dir is None:
-            return None
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-        if not head.startswith("ref:"):
-            return {"commit": head, "branch": None}
-        ref = head[len("ref:") :].strip()
-        branch = ref.removeprefix("refs/heads/")
-        common = git_dir
-        if (git_dir / "commondir").is_file():
-            common = git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
-        for base in (git_dir, common):
-            if (base / ref).is_file():
-                return {
-                    "commit": (base / ref).read_text(encoding="utf-8").strip(),
-                    "branch": branch,
-                }
-        packed = common / "packed-refs"
-        if packed.is_file():
-            for line in packed.read_text(encoding="utf-8").splitlines():
-                commit, _, name = line.partition(" ")
-                if name == ref:
-                    return {"commit": commit, "branch": branch}
-        return {"commit": None, "branch": branch}  # a repository without commits yet
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def process_info() -> dict:
     """The server process, as the public report shows it: no Python or system versions."""
     return {
-        "pid": boot.BOOT_PID,
-        "boot_time": boot.BOOT_TIME.strftime(TIME_FORMAT),
-        "uptime_seconds": round(boot.uptime_seconds()),
+        "pid": process.BOOT_PID,
+        "boot_time": process.BOOT_TIME.strftime(TIME_FORMAT),
+        "uptime_seconds": round(process.uptime_seconds()),
     }
 
 
@@ -401,11 +68,11 @@ def findings(state, drift: list[dict], mismatches: list[dict]) -> list[dict]:
     """Everything that keeps the verdict from being fresh, most important first."""
     found = []
     newest = state.newest_time
-    if newest is not None and newest > boot.BOOT_TIME:
+    if newest is not None and newest > process.BOOT_TIME:
         found.append(
             {
                 "verdict": "stale",
-                "reason": f"the server booted at {boot.BOOT_TIME.strftime(TIME_FORMAT)},"
+                "reason": f"the server booted at {process.BOOT_TIME.strftime(TIME_FORMAT)},"
                 f" before the newest stamp on disk ({newest.strftime(TIME_FORMAT)})",
                 "next_step": REBOOT,
             }
@@ -517,11 +184,17 @@ def _table(rows: list[tuple[str, str]], indent: str = "  ") -> list[str]:
     return [f"{indent}{label.ljust(width)}  {value}" for label, value in rows]
 
 
-def format_report(report: dict) -> str:
-    """The report as plain text for a terminal."""
+def format_report(report: dict, source: str | None = None) -> str:
+    """The report as plain text for a terminal.
+
+    ``source`` names where the report came from (e.g. "the server at URL"); without
+    it the report is this environment's own, built by the process printing it.
+    """
+    where = source or "this environment (not a running server)"
     lines = [
         f"Verdict: {report['verdict'].upper()}: {report['reason']}.",
         f"Next step: {report['next_step']}.",
+        f"Reported by {where}.",
         "",
         "Deployment",
     ]
@@ -537,16 +210,18 @@ def format_report(report: dict) -> str:
     lines += _table(rows)
     lines += [f"  ! {problem}" for problem in report["stamp_problems"]]
     process = report["process"]
-    versions = runtime_versions()
-    lines += ["", "Process (the one that built this report)"]
-    lines += _table(
-        [
-            ("pid", str(process["pid"])),
-            ("booted", f"{process['boot_time']} (up {process['uptime_seconds']} s)"),
-            ("python", versions["python"]),
-            ("streamlit", versions["streamlit"] or "not installed"),
-        ]
-    )
+    process_rows = [
+        ("pid", str(process["pid"])),
+        ("booted", f"{process['boot_time']} (up {process['uptime_seconds']} s)"),
+    ]
+    if source is None:
+        versions = runtime_versions()
+        process_rows.append(("python", versions["python"]))
+        process_rows.append(("streamlit", versions["streamlit"] or "not installed"))
+        lines += ["", "Process (the one that built this report)"]
+    else:
+        lines += ["", "Process (the server's)"]
+    lines += _table(process_rows)
     lines += ["", f"Requirements ({REQUIREMENTS_FILE})"]
     drift_rows = [
         (

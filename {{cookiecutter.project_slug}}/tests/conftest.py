@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from freshboot import boot
+from freshboot import process
 from freshboot.stamps import TIME_FORMAT, read_stamps
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def bump_stamp():
     def stamp(root: Path) -> str:
         # bump.py stamps to the whole second: wait for the first second after this
         # process booted, or the new stamp could be no newer than the boot.
-        while datetime.now(UTC).replace(microsecond=0) <= boot.BOOT_TIME:
+        while datetime.now(UTC).replace(microsecond=0) <= process.BOOT_TIME:
             time.sleep(0.05)
         done = subprocess.run(
             [sys.executable, "scripts/bump.py", "stamp"],
