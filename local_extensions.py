@@ -8,7 +8,8 @@ process, so it can do what the hooks cannot; the work itself lives in the
 * ``escaping``: the ``pystr``, ``pyassign`` and ``mdtext`` filters write answers
   into Python and Markdown;
 * ``answers``: unsound answers are refused before anything is written;
-* ``render_mode``: the hooks learn whether cruft is re-rendering the project.
+* ``render_mode``: the hooks learn whether cruft is re-rendering the project;
+* ``python_version``: the Python the project pins (``__python_version``).
 
 The package is imported when this module loads: cookiecutter and cruft put the
 template root on sys.path only while they render.
@@ -19,6 +20,7 @@ from jinja2.ext import Extension
 from freshboot_template.answers import problems_to_report, refuse_unsound_answers
 from freshboot_template.escaping import markdown_text, python_assignment, python_string
 from freshboot_template.literal_answers import keep_answer_literal
+from freshboot_template.python_version import python_minor_version
 from freshboot_template.render_mode import render_mode
 
 
@@ -31,6 +33,7 @@ class FreshbootExtension(Extension):
         environment.filters["freshboot_refuse_unsound_answers"] = refuse_unsound_answers
         environment.filters["freshboot_answer_problems"] = problems_to_report
         environment.globals["freshboot_render_mode"] = render_mode
+        environment.globals["freshboot_python_version"] = python_minor_version
 
     def preprocess(self, source, name, filename=None):
         return keep_answer_literal(source, name)

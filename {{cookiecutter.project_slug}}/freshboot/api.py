@@ -9,11 +9,15 @@ because scripts only run per session. So this endpoint also runs app.py (and so
 the default page) the way Streamlit's script health check does, at most once
 every ``FRESHBOOT_SCRIPT_CHECK_SECONDS`` (default 30; 0 turns it off), and
 answers ``broken`` when it fails.
+
+The report itself is built at most once every ``MEMO_SECONDS``, so a busy monitor
+costs little; ``report_age_seconds`` in the JSON says how old the answer is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
 import sys
@@ -23,15 +27,16 @@ from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
-from freshboot.report import build_report
+from freshboot.report import build_report, with_verdict
 
 HEALTH_PATH = "/api/health"
 INTERVAL_VARIABLE = "FRESHBOOT_SCRIPT_CHECK_SECONDS"
 DEFAULT_INTERVAL = 30.0
-NO_STORE = {"Cache-Control": "no-store"}
+MEMO_SECONDS = 1.0
+HEADERS = {"Cache-Control": "no-store"}
 
 
 def script_check_interval(environ: Mapping[str, str] = os.environ) -> float:
@@ -57,13 +62,27 @@ def script_check_interval(environ: Mapping[str, str] = os.environ) -> float:
     return DEFAULT_INTERVAL
 
 
+def _forget_compiled_scripts(runtime) -> None:
+    """Make the next run compile app.py and its pages from disk.
+
+    Streamlit keeps compiled scripts in one cache per server and clears it only when
+    a session's file watcher sees a change. With no browser session open nothing
+    clears it, and the check would run the code of an earlier push for ever.
+    """
+    cache = getattr(runtime, "_script_cache", None)
+    if cache is not None:
+        cache.clear()
+
+
 async def _run_script_check() -> dict | None:
     """``{"ok", "detail"}`` from running app.py once, or None outside a Streamlit server."""
     from streamlit import runtime
 
     if not runtime.exists():
         return None
-    ok, detail = await runtime.get_instance().does_script_run_without_error()
+    instance = runtime.get_instance()
+    _forget_compiled_scripts(instance)
+    ok, detail = await instance.does_script_run_without_error()
     return {"ok": bool(ok), "detail": str(detail)}
 
 
@@ -92,13 +111,17 @@ def with_script_check(report: dict, script: dict | None) -> dict:
     """Add the script check to ``report``; a script that fails makes the verdict ``broken``."""
     report["script"] = script
     if script is not None and script["ok"] is False:
-        finding = {
-            "verdict": "broken",
-            "reason": f"app.py fails when Streamlit runs it ({script['detail']})",
-            "next_step": "open the app to see the error (or read the server log), fix it and push",
-        }
-        report["findings"].insert(0, finding)
-        report.update(verdict="broken", reason=finding["reason"], next_step=finding["next_step"])
+        report["findings"].append(
+            {
+                "cause": "script-fails",
+                "verdict": "broken",
+                "reason": f"app.py or its default page fails when Streamlit runs it"
+                f" ({script['detail']})",
+                "next_step": "open the app to see the error (or read the server log), fix it"
+                " and push",
+            }
+        )
+        with_verdict(report)
     return report
 
 
@@ -106,14 +129,42 @@ def status_code(report: dict) -> int:
     return 200 if report["verdict"] == "fresh" else 503
 
 
+class MemoizedReport:
+    """The JSON answer, rebuilt at most once every ``MEMO_SECONDS`` by one request at a time."""
+
+    def __init__(self, root: Path, script_check: ScriptCheck):
+        self.root = root
+        self.script_check = script_check
+        self._body = b""
+        self._status = 503
+        self._built_at = -math.inf
+        self._lock: asyncio.Lock | None = None
+
+    async def _rebuild(self) -> None:
+        report = await run_in_threadpool(build_report, self.root)
+        report = with_script_check(report, await self.script_check.latest())
+        # Serialised once; each answer appends only its age before the closing brace.
+        self._body = json.dumps(report, ensure_ascii=False).encode()[:-1]
+        self._status = status_code(report)
+        self._built_at = time.monotonic()
+
+    async def answer(self) -> Response:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        if time.monotonic() - self._built_at >= MEMO_SECONDS:
+            async with self._lock:
+                if time.monotonic() - self._built_at >= MEMO_SECONDS:
+                    await self._rebuild()
+        age = time.monotonic() - self._built_at
+        body = self._body + b', "report_age_seconds": %.3f}' % age
+        return Response(body, self._status, headers=HEADERS, media_type="application/json")
+
+
 def health_route(root: Path) -> Route:
     """The ``/api/health`` route for the project at ``root``; reads the interval once, now."""
-    root = Path(root)
-    script_check = ScriptCheck(script_check_interval())
+    memo = MemoizedReport(Path(root), ScriptCheck(script_check_interval()))
 
-    async def health(request: Request) -> JSONResponse:
-        report = await run_in_threadpool(build_report, root)
-        report = with_script_check(report, await script_check.latest())
-        return JSONResponse(report, status_code=status_code(report), headers=NO_STORE)
+    async def health(request: Request) -> Response:
+        return await memo.answer()
 
     return Route(HEALTH_PATH, health, methods=["GET"])

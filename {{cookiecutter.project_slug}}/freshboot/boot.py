@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+from freshboot import booted
 from freshboot.process import BOOT_PID, BOOT_TIME
 from freshboot.stamps import TIME_FORMAT
 
@@ -20,12 +21,12 @@ _announced = False
 
 def boot_line(version: str | None, report: dict | None) -> str:
     """The log line: version, newest stamp time, verdict and pid."""
-    booted = BOOT_TIME.strftime(TIME_FORMAT)
+    started = BOOT_TIME.strftime(TIME_FORMAT)
     if report is None:
-        return f"freshboot: booted version {version} at {booted} pid {BOOT_PID} (verdict unknown)"
+        return f"freshboot: booted version {version} at {started} pid {BOOT_PID} (verdict unknown)"
     stamp = report.get("newest_stamp") or "none"
     return (
-        f"freshboot: booted version {version} at {booted} pid {BOOT_PID}"
+        f"freshboot: booted version {version} at {started} pid {BOOT_PID}"
         f" stamp {stamp} verdict {report['verdict']}: {report['reason']}"
     )
 
@@ -49,7 +50,8 @@ def announce(version: str | None, root: Path | None = None) -> None:
 
     app.py calls it on every run, so under ``streamlit run app.py`` the line comes
     with the first page view; serve.py calls it at import, so under ``streamlit run
-    serve.py`` it comes when the server starts. The report behind the verdict reads
+    serve.py`` it comes when the server starts. The first call also records what the
+    process booted with (``freshboot.booted``). The report behind the verdict reads
     the installed packages, so it is built on a background thread and never delays
     a page; ``root`` is the project folder (default: beside app.py).
     """
@@ -60,6 +62,7 @@ def announce(version: str | None, root: Path | None = None) -> None:
         _announced = True
     if root is None:
         root = Path(__file__).resolve().parent.parent
+    booted.record(root, version)
     thread = threading.Thread(
         target=_print_boot_line, args=(version, root), name="freshboot-boot-line", daemon=True
     )

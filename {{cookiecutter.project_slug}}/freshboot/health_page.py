@@ -12,9 +12,15 @@ import streamlit as st
 
 from freshboot.cache_tools import show_cache_utilities
 from freshboot.markdown import escape
-from freshboot.report import build_report, line_label, runtime_versions
+from freshboot.report import build_report, runtime_versions
+from freshboot.rows import deployment_rows, drift_rows, process_rows
 
-VERDICT_BOXES = {"fresh": st.success, "stale": st.error, "unknown": st.warning}
+VERDICT_BOXES = {
+    "fresh": st.success,
+    "stale": st.error,
+    "broken": st.error,
+    "unknown": st.warning,
+}
 DRIFT_STATUS_ICONS = {
     "ok": "✅",
     "mismatch": "❌",
@@ -25,7 +31,7 @@ DRIFT_STATUS_ICONS = {
 }
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(escape(cell) or " " for cell in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -41,31 +47,16 @@ def show_verdict(report: dict) -> None:
 
 def show_deployment(report: dict) -> None:
     st.subheader("Deployment", anchor=False)
-    rows = [["app.py DEPLOYMENT_VERSION", report["version"] or "not found"]]
-    for name, stamp in report["stamps"].items():
-        rows.append([name, f"{stamp['version']} {stamp['time']}" if stamp else "no valid stamp"])
-    rows.append(["stamps agree", "yes" if report["stamps_agree"] else "no"])
-    git = report["git"]
-    if git:
-        rows.append(
-            ["git", f"{git['branch'] or 'detached'} at {(git['commit'] or 'no commit')[:12]}"]
-        )
-    st.markdown(markdown_table(["What", "Value"], rows))
+    st.markdown(markdown_table(["What", "Running", "On disk"], deployment_rows(report)))
+    st.caption("Running: what this server process booted with. On disk: the project as pushed.")
     for problem in report["stamp_problems"]:
         st.warning(escape(problem))
 
 
 def show_process(report: dict) -> None:
     st.subheader("Process", anchor=False)
-    process = report["process"]
-    versions = runtime_versions()
-    rows = [
-        ["boot time (UTC)", process["boot_time"]],
-        ["uptime", f"{process['uptime_seconds']} s"],
-        ["pid", str(process["pid"])],
-        ["Python", versions["python"]],
-        ["Streamlit", versions["streamlit"] or "unknown"],
-    ]
+    rows = process_rows(report)
+    rows.append(("Streamlit", runtime_versions()["streamlit"] or "unknown"))
     st.markdown(markdown_table(["What", "Value"], rows))
     st.caption("The boot time is when this server process started; clearing caches keeps it.")
 
@@ -73,14 +64,8 @@ def show_process(report: dict) -> None:
 def show_drift(report: dict) -> None:
     st.subheader("Requirements", anchor=False)
     rows = [
-        [
-            f"{DRIFT_STATUS_ICONS.get(row['status'], '')} {row['status']}",
-            line_label(row),
-            row["requirement"],
-            row["installed"] or "",
-            row["detail"],
-        ]
-        for row in report["drift"]
+        (f"{DRIFT_STATUS_ICONS.get(status, '')} {status}", *rest)
+        for status, *rest in drift_rows(report)
     ]
     if rows:
         header = ["Status", "Line", "Requirement", "Installed", "Detail"]

@@ -11,21 +11,33 @@ of the operating system.
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from freshboot import process
+from freshboot.booted import Booted, recorded
+from freshboot.code_drift import CodeWatch
+from freshboot.config_drift import CONFIG_FILE, config_drift, read_config
+from freshboot.dependency_files import (
+    cloud_dependency_file,
+    dependency_file_fix,
+    dependency_file_problem,
+    repository_root,
+)
 from freshboot.gitinfo import git_commit
+from freshboot.python_pin import PIN_FILE, pinned_python, running_python
 from freshboot.requirements import (
     REQUIREMENTS_FILE,
     check_requirements,
     installed_versions,
-    line_label,
     loaded_version_mismatches,
 )
-from freshboot.stamps import STAMP_FILES, TIME_FORMAT, read_stamps
+from freshboot.rows import deployment_rows, drift_rows, process_rows
+from freshboot.secrets_check import EXAMPLE_FILE, missing_secrets, required_secrets
+from freshboot.stamps import TIME_FORMAT, read_stamps
 
 REBOOT = (
     "reboot the app (Community Cloud dashboard → app menu (⋮) → Reboot app; locally: stop"
@@ -59,55 +71,69 @@ def runtime_versions() -> dict:
 
 # --- verdict -------------------------------------------------------------------
 
+# Worst first: the verdict is the worst of the findings, and its reason the first of those.
+SEVERITY = ("broken", "stale", "unknown", "fresh")
+SECRETS_FIX = (
+    "add them to the app's secrets (Community Cloud: app menu (⋮) → Settings → Secrets;"
+    " locally: .streamlit/secrets.toml); the app reads them again without a restart"
+)
+
+
+def worst(verdicts) -> str:
+    return min(verdicts, key=SEVERITY.index, default="fresh")
+
+
+def _finding(cause: str, verdict: str, reason: str, next_step: str) -> dict:
+    return {"cause": cause, "verdict": verdict, "reason": reason, "next_step": next_step}
+
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def findings(state, drift: list[dict], mismatches: list[dict]) -> list[dict]:
-    """Everything that keeps the verdict from being fresh, most important first."""
-    found = []
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _deployed(version: str | None, stamp: str | None) -> str:
+    return f"{version or 'no version'} (stamped {stamp or 'never'})"
+
+
+def _boot_finding(state, booted: Booted | None) -> dict | None:
+    """The process runs an older deploy than the one on disk."""
     newest = state.newest_time
-    if newest is not None and newest > process.BOOT_TIME:
-        found.append(
-            {
-                "verdict": "stale",
-                "reason": f"the server booted at {process.BOOT_TIME.strftime(TIME_FORMAT)},"
-                f" before the newest stamp on disk ({newest.strftime(TIME_FORMAT)})",
-                "next_step": REBOOT,
-            }
+    on_disk_stamp = newest.strftime(TIME_FORMAT) if newest else None
+    if booted is not None and (booted.version, booted.stamp) != (state.version, on_disk_stamp):
+        reason = (
+            f"this process runs {_deployed(booted.version, booted.stamp)} but"
+            f" {_deployed(state.version, on_disk_stamp)} is on disk"
         )
+        return _finding("booted-before-push", "stale", reason, REBOOT)
+    if newest is not None and newest > process.BOOT_TIME:
+        reason = (
+            f"this process started at {process.BOOT_TIME.strftime(TIME_FORMAT)}, before the"
+            f" newest stamp on disk ({on_disk_stamp})"
+        )
+        return _finding("booted-before-push", "stale", reason, REBOOT)
+    return None
+
+
+def _requirements_findings(drift: list[dict], mismatches: list[dict]) -> list[dict]:
+    found = []
     unmet = [row for row in drift if row["status"] in ("missing", "mismatch")]
     if unmet:
         first = unmet[0]
         have = f"{first['installed']} is installed" if first["installed"] else "it is not installed"
         more = f" ({_plural(len(unmet), 'requirement')} not met)" if len(unmet) > 1 else ""
-        found.append(
-            {
-                "verdict": "stale",
-                "reason": f"{REQUIREMENTS_FILE} asks for {first['requirement']} but {have}{more}",
-                "next_step": REINSTALL,
-            }
-        )
+        reason = f"{first['file']} asks for {first['requirement']} but {have}{more}"
+        found.append(_finding("requirements-unmet", "stale", reason, REINSTALL))
     if mismatches:
         first = mismatches[0]
-        found.append(
-            {
-                "verdict": "stale",
-                "reason": f"{first['name']} {first['installed']} is installed but this process"
-                f" still runs {first['loaded']}",
-                "next_step": REBOOT,
-            }
+        reason = (
+            f"{first['name']} {first['installed']} is installed but this process still runs"
+            f" {first['loaded']}"
         )
-    if state.problems:
-        found.append(
-            {
-                "verdict": "unknown",
-                "reason": f"the stamps cannot be trusted: {state.problems[0]}",
-                "next_step": "run python scripts/bump.py check, repair the stamps as it says"
-                " and push",
-            }
-        )
+        found.append(_finding("loaded-version", "stale", reason, REBOOT))
     invalid = [row for row in drift if row["status"] == "invalid"]
     if invalid:
         found.append(_invalid_requirements_finding(invalid[0]))
@@ -116,17 +142,114 @@ def findings(state, drift: list[dict], mismatches: list[dict]) -> list[dict]:
 
 def _invalid_requirements_finding(first: dict) -> dict:
     if first["line"] == 0:  # the file itself cannot be read
-        return {
-            "verdict": "unknown",
-            "reason": first["detail"],
-            "next_step": f"restore {REQUIREMENTS_FILE} as UTF-8 text, then bump and push",
-        }
-    return {
-        "verdict": "unknown",
-        "reason": f"{first['file']} line {first['line']} cannot be checked ({first['detail']})",
-        "next_step": f"fix line {first['line']} of {first['file']} (pip cannot install it"
-        " either), then bump and push",
-    }
+        fix = f"restore {REQUIREMENTS_FILE} as UTF-8 text, then bump and push"
+        return _finding("requirements-invalid", "unknown", first["detail"], fix)
+    return _finding(
+        "requirements-invalid",
+        "unknown",
+        f"{first['file']} line {first['line']} cannot be checked ({first['detail']})",
+        f"fix line {first['line']} of {first['file']} (pip cannot install it either), then"
+        " bump and push",
+    )
+
+
+def _python_finding(pinned: str | None, running: str) -> dict | None:
+    if pinned is None or pinned == running:
+        return None
+    reason = f"this process runs Python {running} but {PIN_FILE} asks for {pinned}"
+    fix = (
+        f"on Community Cloud, delete the app and deploy it again choosing Python {pinned} under"
+        f" Advanced settings (it cannot be changed in place); locally, run Python {pinned}"
+    )
+    return _finding("python-version", "stale", reason, fix)
+
+
+def findings(root: Path, state, drift: list[dict], facts: dict) -> list[dict]:
+    """Everything that keeps the verdict from being fresh, worst first."""
+    found = []
+    if facts["secrets_missing"]:
+        reason = (
+            f"the app's secrets lack {_names(facts['secrets_missing'])}, which {EXAMPLE_FILE} lists"
+        )
+        found.append(_finding("secrets-missing", "broken", reason, SECRETS_FIX))
+    boot_finding = _boot_finding(state, facts["booted"])
+    if boot_finding:
+        found.append(boot_finding)
+    if facts["dependency_file_problem"]:
+        found.append(
+            _finding(
+                "dependency-file",
+                "stale",
+                facts["dependency_file_problem"],
+                dependency_file_fix(root),
+            )
+        )
+    found += _requirements_findings(drift, facts["loaded_version_mismatches"])
+    if facts["config_drift"]:
+        reason = (
+            f"{CONFIG_FILE} changed {_names(facts['config_drift'])} after this process started;"
+            " Streamlit applies [server] options only at start"
+        )
+        found.append(_finding("config-drift", "stale", reason, REBOOT))
+    if facts["code_drift"]:
+        reason = (
+            f"{_names(facts['code_drift'])} changed on disk after this process imported it;"
+            " Streamlit re-runs pages but keeps imported modules"
+        )
+        found.append(_finding("code-drift", "stale", reason, REBOOT))
+    python_finding = _python_finding(facts["python_pinned"], running_python())
+    if python_finding:
+        found.append(python_finding)
+    if state.problems:
+        found.append(
+            _finding(
+                "stamps-untrusted",
+                "unknown",
+                f"the stamps cannot be trusted: {state.problems[0]}",
+                "run python scripts/bump.py check, repair the stamps as it says and push",
+            )
+        )
+    if facts["secrets_problem"]:
+        fix = f"fix {EXAMPLE_FILE} (names with placeholder values), then push"
+        found.append(_finding("secrets-example", "unknown", facts["secrets_problem"], fix))
+    return found
+
+
+def with_verdict(report: dict, fresh_reason: str = "") -> dict:
+    """Set ``verdict``, ``reason`` and ``next_step`` from the worst of ``report["findings"]``."""
+    found = sorted(report["findings"], key=lambda finding: SEVERITY.index(finding["verdict"]))
+    report["findings"] = found
+    if not found:
+        report.update(verdict="fresh", reason=fresh_reason, next_step="nothing to do")
+        return report
+    first = found[0]
+    report.update(verdict=first["verdict"], reason=first["reason"], next_step=first["next_step"])
+    return report
+
+
+def _fresh_reason(in_server: bool) -> str:
+    if in_server:
+        return (
+            "this process started after the newest stamp and runs what is on disk: its"
+            f" packages satisfy {REQUIREMENTS_FILE}, and its config, modules, secrets and Python"
+            " match the project"
+        )
+    return (
+        f"the stamps agree and this environment's packages satisfy {REQUIREMENTS_FILE} (this"
+        " is not a running server: ask one with python scripts/bump.py status --url URL)"
+    )
+
+
+def _code_watch(root: Path, booted: Booted | None) -> CodeWatch:
+    global _standalone_watch
+    if booted is not None:
+        return booted.code
+    if _standalone_watch is None or _standalone_watch.root != str(root.resolve()) + os.sep:
+        _standalone_watch = CodeWatch(root)
+    return _standalone_watch
+
+
+_standalone_watch: CodeWatch | None = None
 
 
 def build_report(root: Path) -> dict:
@@ -134,27 +257,28 @@ def build_report(root: Path) -> dict:
     root = Path(root)
     state = read_stamps(root)
     drift = check_requirements(root / REQUIREMENTS_FILE)
-    mismatches = loaded_version_mismatches(drift)
-    found = findings(state, drift, mismatches)
-    if found:
-        worst = "stale" if any(f["verdict"] == "stale" for f in found) else "unknown"
-        first = next(f for f in found if f["verdict"] == worst)
-        verdict, reason, next_step = worst, first["reason"], first["next_step"]
-    else:
-        verdict = "fresh"
-        reason = (
-            "the server booted after the newest stamp and the installed packages satisfy"
-            f" {REQUIREMENTS_FILE}"
-        )
-        next_step = "nothing to do"
-    process = process_info()
+    booted = recorded(root)
+    in_server = booted is not None
+    required, secrets_problem = required_secrets(root)
+    facts = {
+        "booted": booted,
+        "loaded_version_mismatches": loaded_version_mismatches(drift),
+        "dependency_file_problem": dependency_file_problem(root),
+        "config_drift": config_drift(booted.config, read_config(root)) if booted else [],
+        "code_drift": _code_watch(root, booted).changed(),
+        "python_pinned": pinned_python(root),
+        "secrets_missing": missing_secrets(root, required, in_server),
+        "secrets_problem": secrets_problem,
+    }
     newest = state.newest_time
-    return {
-        "verdict": verdict,
-        "reason": reason,
-        "next_step": next_step,
-        "findings": found,
+    used = cloud_dependency_file(root)
+    report = {
+        "verdict": "fresh",
+        "reason": "",
+        "next_step": "",
+        "findings": findings(root, state, drift, facts),
         "version": state.version,
+        "running": booted.public() if booted else None,
         "stamps": {
             name: (
                 {"version": stamp.version, "time": stamp.time.strftime(TIME_FORMAT)}
@@ -167,21 +291,33 @@ def build_report(root: Path) -> dict:
         "stamp_problems": list(state.problems),
         "newest_stamp": newest.strftime(TIME_FORMAT) if newest else None,
         "git": git_commit(root),
+        "dependency_file": used.relative_to(repository_root(root.resolve())).as_posix()
+        if used
+        else None,
         "drift": drift,
-        "loaded_version_mismatches": mismatches,
-        "pid": process["pid"],
-        "boot_time": process["boot_time"],
-        "process": process,
+        "loaded_version_mismatches": facts["loaded_version_mismatches"],
+        "config_drift": facts["config_drift"],
+        "code_drift": facts["code_drift"],
+        "secrets": {"required": len(required), "missing": facts["secrets_missing"]},
+        "python": {"running": running_python(), "pinned": facts["python_pinned"]},
+        "pid": process.BOOT_PID,
+        "boot_time": process.BOOT_TIME.strftime(TIME_FORMAT),
+        "process": process_info(),
         "checked_at": datetime.now(UTC).strftime(TIME_FORMAT),
     }
+    return with_verdict(report, _fresh_reason(in_server))
 
 
 # --- text --------------------------------------------------------------------
 
 
-def _table(rows: list[tuple[str, str]], indent: str = "  ") -> list[str]:
-    width = max((len(label) for label, _ in rows), default=0)
-    return [f"{indent}{label.ljust(width)}  {value}" for label, value in rows]
+def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        indent
+        + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def format_report(report: dict, source: str | None = None) -> str:
@@ -195,44 +331,28 @@ def format_report(report: dict, source: str | None = None) -> str:
         f"Verdict: {report['verdict'].upper()}: {report['reason']}.",
         f"Next step: {report['next_step']}.",
         f"Reported by {where}.",
-        "",
-        "Deployment",
     ]
-    stamps = report["stamps"]
-    git = report.get("git") or {}
-    commit = (git.get("commit") or "no commit")[:12]
-    rows = [("DEPLOYMENT_VERSION", report["version"] or "not found")]
-    for name in STAMP_FILES:
-        stamp = stamps.get(name)
-        rows.append((name, f"{stamp['version']} {stamp['time']}" if stamp else "no valid stamp"))
-    rows.append(("stamps agree", "yes" if report["stamps_agree"] else "no"))
-    rows.append(("git", f"{git.get('branch') or 'detached'} at {commit}" if git else "none"))
-    lines += _table(rows)
+    lines += [
+        f"Also {finding['verdict']}: {finding['reason']}." for finding in report["findings"][1:]
+    ]
+    lines += ["", "Deployment"]
+    lines += _table([("", "running", "on disk"), *deployment_rows(report)])
     lines += [f"  ! {problem}" for problem in report["stamp_problems"]]
-    process = report["process"]
-    process_rows = [
-        ("pid", str(process["pid"])),
-        ("booted", f"{process['boot_time']} (up {process['uptime_seconds']} s)"),
-    ]
+    process_title = (
+        "Process (the server's)" if source else "Process (the one that built this report)"
+    )
+    lines += ["", process_title]
+    process = process_rows(report)
     if source is None:
         versions = runtime_versions()
-        process_rows.append(("python", versions["python"]))
-        process_rows.append(("streamlit", versions["streamlit"] or "not installed"))
-        lines += ["", "Process (the one that built this report)"]
-    else:
-        lines += ["", "Process (the server's)"]
-    lines += _table(process_rows)
+        process.append(("streamlit", versions["streamlit"] or "not installed"))
+    lines += _table(process)
     lines += ["", f"Requirements ({REQUIREMENTS_FILE})"]
-    drift_rows = [
-        (
-            f"line {line_label(row)}",
-            f"{row['status']:<9} {row['requirement']}"
-            + (f"  installed {row['installed']}" if row["installed"] else "")
-            + (f"  ({row['detail']})" if row["detail"] and row["status"] != "mismatch" else ""),
-        )
-        for row in report["drift"]
+    drift = [
+        (f"line {line}", status, requirement, f"installed {installed}" if installed else "", detail)
+        for status, line, requirement, installed, detail in drift_rows(report)
     ]
-    lines += _table(drift_rows) if drift_rows else ["  no requirements"]
+    lines += _table(drift) if drift else ["  no requirements"]
     for mismatch in report["loaded_version_mismatches"]:
         lines.append(
             f"  ! {mismatch['name']}: {mismatch['installed']} installed,"

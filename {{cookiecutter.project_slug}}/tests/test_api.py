@@ -78,7 +78,7 @@ def test_unmet_requirement_answers_503(project_copy):
 def test_failed_script_check_makes_the_verdict_broken(project_root):
     report = with_script_check(build_report(project_root), {"ok": False, "detail": "error"})
     assert report["verdict"] == "broken"
-    assert "app.py fails" in report["reason"]
+    assert "app.py or its default page fails" in report["reason"]
     assert status_code(report) == 503
     passed = with_script_check(build_report(project_root), {"ok": True, "detail": "ok"})
     assert status_code(passed) == 200

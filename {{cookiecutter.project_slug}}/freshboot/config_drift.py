@@ -1,0 +1,80 @@
+"""Options in .streamlit/config.toml changed on disk but not applied by the running server.
+
+Streamlit re-reads config.toml when it changes, but options of the ``[server]``
+section take effect only at start (Streamlit logs "please restart streamlit"). So
+the file as the process booted is compared with the file now, for those options.
+Not drift: options given on the command line or in ``STREAMLIT_*`` variables (the
+file does not set them), options Community Cloud forces whatever the file says,
+and comments such as the stamp line. Only option names are reported, never values.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+CONFIG_FILE = ".streamlit/config.toml"
+RESTART_SECTIONS = ("server",)
+CLOUD_FORCED = frozenset(
+    {
+        "server.runOnSave",
+        "server.enableXsrfProtection",
+        "client.showErrorDetails",
+        "runner.fastReruns",
+        "browser.gatherUsageStats",
+    }
+)
+_MISSING = object()
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
+    options = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and not prefix:  # a section: [server]
+            options.update(_flatten(value, f"{name}."))
+        else:
+            options[name] = value
+    return options
+
+
+def read_config(root: Path) -> dict[str, object] | None:
+    """``{"server.port": 8501, ...}`` from config.toml: {} without one, None when unreadable."""
+    try:
+        text = (Path(root) / CONFIG_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        return _flatten(tomllib.loads(text))
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _set_outside_the_file(option: str) -> bool:
+    """Whether the server took ``option`` from the command line or a variable, not the file."""
+    try:
+        from streamlit import config
+    except ImportError:
+        return False
+    try:
+        where = config.get_where_defined(option)
+    except Exception:  # an option this Streamlit does not know: the file decides nothing
+        return True
+    return "command-line" in where or "environment variable" in where
+
+
+def config_drift(booted: dict[str, object] | None, now: dict[str, object] | None) -> list[str]:
+    """Names of restart-only options whose value in the file changed since the process booted."""
+    if booted is None or now is None:
+        return []
+    changed = []
+    for option in sorted(booted.keys() | now.keys()):
+        if option.split(".", 1)[0] not in RESTART_SECTIONS or option in CLOUD_FORCED:
+            continue
+        if booted.get(option, _MISSING) == now.get(option, _MISSING):
+            continue
+        if not _set_outside_the_file(option):
+            changed.append(option)
+    return changed
