@@ -3,6 +3,7 @@
     python3 dev.py bench                 all benchmarks, 5 alternating rounds each
     python3 dev.py bench --repeat 9      more rounds on a noisy machine
     python3 dev.py bench --only bake,bump --repeat 1
+    python3 dev.py bench --only report,api     the health verdict's cost
     python3 dev.py bench --write         also record the table in benchmarks/RESULTS.md
 
 Every figure is the median of alternating rounds, printed beside its baseline
@@ -24,10 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cases  # noqa: E402
 import drift  # noqa: E402
+import health_api  # noqa: E402
 import suite  # noqa: E402
 from measure import table  # noqa: E402
 
-BENCHMARKS = ("bake", "start", "render", "drift", "bump", "suite")
+BENCHMARKS = ("bake", "start", "render", "drift", "report", "api", "bump", "suite")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -46,7 +48,7 @@ def machine() -> str:
     )
 
 
-def run(selected: list[str], repeat: int, work: Path) -> list:
+def run(selected: list[str], repeat: int, work: Path, api_requests: int) -> list:
     comparisons = []
     project = cases.bake_project(work) if set(selected) - {"bake", "suite"} else None
     for name in selected:
@@ -59,6 +61,10 @@ def run(selected: list[str], repeat: int, work: Path) -> list:
             comparisons.append(cases.compare_health_render(work, project, repeat))
         elif name == "drift":
             comparisons.extend(drift.compare_drift(work, project, repeat))
+        elif name == "report":
+            comparisons.extend(health_api.compare_report(project, repeat))
+        elif name == "api":
+            comparisons.append(health_api.compare_api(project, repeat, api_requests))
         elif name == "bump":
             comparisons.append(cases.compare_bump(work, project, repeat))
         elif name == "suite":
@@ -83,6 +89,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="alternating rounds (default 5)")
     parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated subset")
     parser.add_argument("--write", action="store_true", help="record results in RESULTS.md")
+    parser.add_argument(
+        "--api-requests",
+        type=int,
+        default=health_api.REQUESTS,
+        help=f"requests a side a round for api (default {health_api.REQUESTS})",
+    )
     args = parser.parse_args(argv)
     selected = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(selected) - set(BENCHMARKS))
@@ -90,7 +102,7 @@ def main(argv: list[str]) -> int:
         parser.error(f"unknown benchmark {unknown}; choose from {', '.join(BENCHMARKS)}")
     work = Path(tempfile.mkdtemp(prefix="freshboot-bench-"))
     try:
-        comparisons = run(selected, args.repeat, work)
+        comparisons = run(selected, args.repeat, work, args.api_requests)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = table(comparisons)

@@ -14,7 +14,16 @@ ROW = re.compile(
 
 def test_benchmark_script_prints_a_ratio_row_per_benchmark():
     done = run(
-        [sys.executable, "benchmarks/run.py", "--only", "bake,render,bump,drift", "--repeat", "1"],
+        [
+            sys.executable,
+            "benchmarks/run.py",
+            "--only",
+            "bake,render,bump,drift,report,api",
+            "--repeat",
+            "1",
+            "--api-requests",
+            "100",
+        ],
         cwd=TEMPLATE_DIR,
         timeout=600,
     )
@@ -23,6 +32,8 @@ def test_benchmark_script_prints_a_ratio_row_per_benchmark():
     assert any(name.startswith("health page") for name in names), done.stdout
     assert any(name.startswith("bump.py") for name in names), done.stdout
     assert any(name.startswith("drift") for name in names), done.stdout
+    assert any(name.startswith("report with every finding") for name in names), done.stdout
+    assert any(name.startswith("/api/health server CPU") for name in names), done.stdout
     assert "Machine:" in done.stdout
 
 
