@@ -192,7 +192,7 @@ def first_render_seconds(script: Path, project: Path) -> float:
 def compare_health_render(work: Path, project: Path, repeat: int) -> Comparison:
     hello = write_tree(work / "hello-page", {"hello.py": HELLO_APP}) / "hello.py"
     candidate, base = alternate(
-        lambda: first_render_seconds(project / "app_pages" / "health.py", project),
+        lambda: first_render_seconds(project / "freshboot" / "health_script.py", project),
         lambda: first_render_seconds(hello, project),
         repeat,
     )

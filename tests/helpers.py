@@ -112,6 +112,18 @@ def parse_file(path: Path, text: str) -> None:
         yaml.safe_load(text)
 
 
+def assert_lint_clean(project: Path) -> None:
+    """ruff check and ruff format --check pass on a project as generated.
+
+    serve.py sits beside the owner's settings but follows the template's style
+    (freshboot/ruff.toml), so it is checked with that file, as the project's CI cannot.
+    """
+    for command in (["check"], ["format", "--check"]):
+        ruff = [sys.executable, "-m", "ruff", *command, "--no-cache"]
+        run([*ruff, "."], cwd=project)
+        run([*ruff, "--config", "freshboot/ruff.toml", "serve.py"], cwd=project)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

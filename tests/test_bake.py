@@ -9,6 +9,7 @@ import sys
 import pytest
 from helpers import (
     OPTION_COMBINATIONS,
+    assert_lint_clean,
     bake,
     generated_files,
     option_id,
@@ -50,9 +51,12 @@ def test_layout_of_a_default_project(default_project):
         "app.py",
         "app_info.py",
         "app_pages/home.py",
-        "app_pages/health.py",
         "freshboot/__init__.py",
+        "freshboot/health_script.py",
+        "freshboot/ruff.toml",
         "freshboot/stamps.py",
+        ".python-version",
+        ".streamlit/secrets.example.toml",
         "requirements.txt",
         "requirements-dev.txt",
         ".streamlit/config.toml",
@@ -61,9 +65,15 @@ def test_layout_of_a_default_project(default_project):
         "README.md",
         "pyproject.toml",
         "tests/test_app.py",
+        "tests/conftest.py",
+        "tests/freshboot/conftest.py",
     ]
     missing = [name for name in expected if not (default_project / name).is_file()]
     assert missing == []
+    # app_pages/ and tests/ (outside tests/freshboot/) hold only the owner's files.
+    assert sorted(path.name for path in (default_project / "app_pages").iterdir()) == ["home.py"]
+    owner_tests = sorted(path.name for path in (default_project / "tests").glob("*.py"))
+    assert owner_tests == ["conftest.py", "test_app.py"]
     assert not (default_project / "Dockerfile").exists()
 
 
@@ -114,8 +124,7 @@ def test_every_generated_file_is_rendered_and_parses(option_bake):
 
 def test_generated_project_is_lint_clean_as_generated(option_bake):
     _, project = option_bake
-    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project)
-    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], cwd=project)
+    assert_lint_clean(project)
 
 
 def test_generated_project_passes_its_own_tests(option_bake):

@@ -57,6 +57,9 @@ TEMPLATE_RELEASE = "0.2.0"
 PROJECT_NAME = {{ cookiecutter.project_name | pystr }}
 '''
 HELPER_ADDITION = '\n\ndef template_release() -> str:\n    return "0.2.0"\n'
+# An author's own formatting: it must never reach the template's code.
+OWNER_RUFF_STYLE = "line-length = 60\nindent-width = 2\n"
+TEMPLATE_CODE = ("freshboot/", "scripts/", "tests/freshboot/", "serve.py")
 
 
 # --- running commands -------------------------------------------------------------
@@ -206,6 +209,18 @@ def author_edits(project: Path) -> None:
     app.write_text("".join(lines), encoding="utf-8")
 
 
+def owner_reformats(project: Path) -> list[str]:
+    """The author's own style in pyproject.toml, then ``ruff format .``; the files it changed."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert "line-length = 100\n" in text
+    pyproject.write_text(text.replace("line-length = 100\n", OWNER_RUFF_STYLE, 1), encoding="utf-8")
+    before = snapshot(project)
+    run([sys.executable, "-m", "ruff", "format", "--no-cache", "."], cwd=project)
+    after = snapshot(project)
+    return sorted(name for name in after if after[name] != before.get(name))
+
+
 def cli_value(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -259,6 +274,7 @@ class Updated:
     nested_git: list[str]
     cruft_state: dict
     stamps_check: subprocess.CompletedProcess
+    reformatted: list[str]
     diff_after: Ran | None = None
     check_after: Ran | None = None
 
@@ -325,9 +341,10 @@ def updated(created: Created) -> Updated:
     for part in ("patch", "patch", "minor", "patch"):
         bump(project, part, with_git)
     author_edits(project)
+    reformatted = owner_reformats(project)
     if with_git:
         git(project, "add", "--all")
-        git(project, "commit", "--quiet", "-m", "Reports page")
+        git(project, "commit", "--quiet", "-m", "Reports page, in the author's style")
     bump(project, "patch", with_git)
 
     raised = release_template_v2(created.template)
@@ -355,6 +372,7 @@ def updated(created: Created) -> Updated:
         nested_git=nested_git_folders(project),
         cruft_state=json.loads((project / ".cruft.json").read_text(encoding="utf-8")),
         stamps_check=run([sys.executable, "scripts/bump.py", "check"], cwd=project, check=False),
+        reformatted=reformatted,
     )
     if with_git:
         git(project, "add", "--all")
@@ -449,7 +467,7 @@ def test_update_keeps_the_stamps_the_bake_time_and_the_authors_edits(updated):
     assert updated.stamps_after["app.py"] == 'DEPLOYMENT_VERSION = "0.2.2"'
     assert updated.stamps_check.returncode == 0, updated.stamps_check.stdout
     assert updated.app_after == updated.app_before
-    assert REPORTS_ENTRY in updated.app_after
+    assert '"app_pages/reports.py"' in updated.app_after  # in the author's own style
     reports = updated.created.project / "app_pages" / "reports.py"
     assert reports.read_text(encoding="utf-8") == REPORTS_PAGE
     assert updated.cruft_state["context"]["cookiecutter"]["bake_time"] == BAKE_TIME
@@ -464,6 +482,15 @@ def test_update_makes_no_repository_and_no_commit(updated):
         assert updated.status_after != ""
 
 
+def test_the_authors_formatting_never_touches_the_templates_code(updated):
+    assert "app.py" in updated.reformatted
+    assert not [name for name in updated.reformatted if name.startswith(TEMPLATE_CODE)]
+    # ... so the release's changes to freshboot/ modules applied: see the tests above.
+    project = updated.created.project
+    assert "indent-width = 2" in (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert (project / "app.py").read_text(encoding="utf-8") == updated.app_before
+
+
 def test_update_records_the_new_release(updated):
     template_head = git(updated.created.template, "rev-parse", "HEAD")
     assert updated.cruft_state["commit"] == template_head
@@ -471,7 +498,11 @@ def test_update_records_the_new_release(updated):
 
 def test_after_the_update_only_project_owned_files_differ_from_the_template(updated):
     assert updated.diff_after.returncode == 0, updated.diff_after.output
-    assert changed_files(updated.diff_after.stdout) == set(STAMPED)
+    changed = changed_files(updated.diff_after.stdout)
+    assert set(STAMPED) <= changed, changed
+    # The author's style reaches only their own files (and the settings that hold it).
+    assert changed - set(STAMPED) <= {*updated.reformatted, "pyproject.toml"}
+    assert not [name for name in changed if name.startswith(TEMPLATE_CODE)]
     assert not GIT_WRITES & set(updated.diff_after.git_commands)
     assert updated.diff_after.tmp_leftovers == []
 

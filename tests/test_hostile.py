@@ -16,7 +16,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import TEMPLATE_DIR, bake, bake_cli, generated_files, parse_file, run
+from helpers import (
+    TEMPLATE_DIR,
+    assert_lint_clean,
+    bake,
+    bake_cli,
+    generated_files,
+    parse_file,
+    run,
+)
 
 from freshboot_template.escaping import LINE_LENGTH, display_width, markdown_text, python_string
 
@@ -265,8 +273,7 @@ def test_hostile_answer_bakes_a_lint_clean_project(baked, answers, representativ
             )
         )
     project = baked(answers)
-    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project)
-    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], cwd=project)
+    assert_lint_clean(project)
 
 
 @pytest.mark.parametrize(("answers", "representative"), REPRESENTATIVE_SOUND)

@@ -442,7 +442,8 @@ def test_dockerignore_keeps_everything_the_app_runs(docker_project, tmp_path):
         for pattern in ("*.py", "freshboot/*.py", "app_pages/*.py", "scripts/*.py")
         for path in docker_project.glob(pattern)
     }
-    needed |= {"requirements.txt", ".streamlit/config.toml"}
+    needed |= {"requirements.txt", ".streamlit/config.toml", ".python-version"}
+    needed |= {".streamlit/secrets.example.toml"}
     assert needed <= sent, sorted(needed - sent)
 
 

@@ -5,5 +5,8 @@ import streamlit as st
 
 def health_page() -> st.Page:
     return st.Page(
-        "app_pages/health.py", title="Health", icon=":material/monitor_heart:", url_path="health"
+        "freshboot/health_script.py",
+        title="Health",
+        icon=":material/monitor_heart:",
+        url_path="health",
     )

@@ -1,3 +1,5 @@
+"""Your app's tests: add yours here. The template's own tests live in tests/freshboot/."""
+
 from app_info import APP_TITLE
 from freshboot.markdown import escape
 
@@ -9,7 +11,7 @@ def test_home_page_renders_the_app_title(app):
 
 
 def test_health_page_renders_without_exception(app):
-    app.switch_page("app_pages/health.py")
+    app.switch_page("freshboot/health_script.py")
     app.run()
     assert not app.exception
     assert app.title[0].value == "Health"

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from freshboot.report import build_report, check_requirements, format_report
 from freshboot.stamps import read_stamps
 
-HEALTH_PAGE = "app_pages/health.py"
+HEALTH_PAGE = "freshboot/health_script.py"
 TOKEN = "correct horse battery staple"
 CACHE_BUTTONS = ["Clear st.cache_data", "Clear st.cache_resource"]
 

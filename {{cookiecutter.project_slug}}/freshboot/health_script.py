@@ -1,4 +1,4 @@
-"""Health page, served at /health. Maintained by the template: see freshboot/health_page.py."""
+"""The /health page script, run by st.Page (see freshboot/pages.py); laid out by health_page."""
 
 from pathlib import Path
 
