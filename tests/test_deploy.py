@@ -303,6 +303,15 @@ def test_readme_runs_kubernetes_and_nginx_and_says_what_was_not_tested(project):
     assert "`docker compose up` itself was not run" in readme
 
 
+def test_readme_without_the_options_says_how_to_get_the_deploy_files(default_project):
+    readme = (default_project / "README.md").read_text(encoding="utf-8")
+    nginx = readme.split("## Run it behind nginx", 1)[1].split("\n## ", 1)[0]
+    kubernetes = readme.split("## Run it on Kubernetes", 1)[1].split("\n## ", 1)[0]
+    assert "include_docker=yes" in nginx and "docker compose" not in nginx
+    assert "include_kubernetes=yes" in kubernetes and "kubectl" not in kubernetes
+    assert "## Every replica fresh after a deploy" not in readme
+
+
 # --- nginx for real ---------------------------------------------------------------------
 
 
