@@ -546,8 +546,8 @@ def rendered_replica(driver, pids: list[int]) -> int | None:
     text = page_text(driver)
     if "Deployment version" not in text:
         return None
-    shown = [pid for pid in pids if re.search(rf"\b{pid}\b", text)]
-    return shown[0] if len(shown) == 1 else None
+    shown = [int(pid) for pid in re.findall(r"\bpid\s+(\d+)\b", text)]
+    return shown[0] if len(shown) == 1 and shown[0] in pids else None
 
 
 def assert_api_health_takes_turns(nginx: Nginx, replicas: Replicas) -> None:
