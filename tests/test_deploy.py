@@ -169,6 +169,15 @@ def test_deployment_rolls_out_without_dropping_below_two_ready_pods(project):
     assert spec["strategy"]["type"] == "RollingUpdate"
     assert spec["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
     assert spec["strategy"]["rollingUpdate"]["maxSurge"] >= 1
+    pod = spec["template"]["spec"]
+    (spread,) = pod["topologySpreadConstraints"]
+    assert (
+        spread["labelSelector"]["matchLabels"].items()
+        <= spec["template"]["metadata"]["labels"].items()
+    )
+    pause = only_container(manifests(project)["Deployment"])["lifecycle"]["preStop"]["exec"]
+    assert pause["command"][0] == "sleep"
+    assert int(pause["command"][1]) < pod["terminationGracePeriodSeconds"]
 
 
 def test_probes_keep_stale_pods_out_of_service_without_restarting_them(project):
