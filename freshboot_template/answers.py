@@ -36,7 +36,7 @@ WINDOWS_DEVICE_NAMES = frozenset(
 MAX_TEXT_LENGTH = 300
 # Text answers, and whether line breaks and tabs may appear in them.
 TEXT_ANSWERS = {"project_name": False, "description": True, "author_name": False}
-BOOLEAN_ANSWERS = ("init_git", "include_docker")
+BOOLEAN_ANSWERS = ("init_git", "include_docker", "include_kubernetes")
 
 
 def shown(value: object) -> str:

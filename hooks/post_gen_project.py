@@ -31,7 +31,10 @@ import sys
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 RENDER_MODE = "{{ freshboot_render_mode() }}"
 
-DOCKER_FILES = ("Dockerfile", ".dockerignore")
+# The image, and the workflow that checks a deploy of it: with either option.
+IMAGE_FILES = ("Dockerfile", ".dockerignore", ".github/workflows/freshness.yml")
+NGINX_FILES = ("docker-compose.yml", "deploy/nginx")  # include_docker
+KUBERNETES_FILES = ("deploy/kubernetes",)  # include_kubernetes
 COMMIT_MESSAGE = "Initial commit from streamlit-freshboot"
 
 
@@ -39,11 +42,37 @@ def say(message):
     print(f"freshboot: {message}")
 
 
+def unused_files(answers):
+    """Paths the answers leave out; Kubernetes runs the Dockerfile's image, so it keeps it."""
+    docker = answers["include_docker"]
+    kubernetes = answers.get("include_kubernetes", False)
+    unused = []
+    if not (docker or kubernetes):
+        unused += IMAGE_FILES
+    if not docker:
+        unused += NGINX_FILES
+    if not kubernetes:
+        unused += KUBERNETES_FILES
+    return unused
+
+
+def remove_path(path):
+    """Delete a file, or a folder with everything in it; a missing path is no error."""
+    if os.path.isdir(path):
+        for folder, _, files in os.walk(path, topdown=False):
+            for name in files:
+                os.remove(os.path.join(folder, name))
+            os.rmdir(folder)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+
+
 def remove_unused_files(project, answers):
-    if not answers["include_docker"]:
-        for name in DOCKER_FILES:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(os.path.join(project, name))
+    for name in unused_files(answers):
+        remove_path(os.path.join(project, name))
+    with contextlib.suppress(OSError):  # deploy/ goes when both of its folders went
+        os.rmdir(os.path.join(project, "deploy"))
 
 
 def git(cwd, *args):

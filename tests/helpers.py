@@ -22,11 +22,23 @@ __all__ = ["tomllib"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
-BOOLEAN_OPTIONS = ("init_git", "include_docker")
+BOOLEAN_OPTIONS = ("init_git", "include_docker", "include_kubernetes")
+# Every pair of values of any two options, in 4 bakes instead of 8: include_kubernetes
+# is on exactly when one of the other two is. Each (init_git, include_docker) pair
+# appears once.
 OPTION_COMBINATIONS = [
-    dict(zip(BOOLEAN_OPTIONS, values, strict=True))
-    for values in itertools.product([True, False], repeat=len(BOOLEAN_OPTIONS))
+    dict(zip(BOOLEAN_OPTIONS, (git, docker, git != docker), strict=True))
+    for git, docker in itertools.product([True, False], repeat=2)
 ]
+# Project files (path prefixes) that only bakes with include_docker or
+# include_kubernetes hold.
+OPTION_FILES = (
+    "Dockerfile",
+    ".dockerignore",
+    "docker-compose.yml",
+    "deploy/",
+    ".github/workflows/freshness.yml",
+)
 
 
 def option_id(options: dict) -> str:

@@ -24,6 +24,7 @@ SOUND_ANSWERS = {
     "initial_version": "0.1.0",
     "init_git": True,
     "include_docker": False,
+    "include_kubernetes": False,
     "bake_time": "2026-01-31T12:00:00Z",
 }
 

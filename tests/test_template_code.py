@@ -13,7 +13,7 @@ import re
 from fnmatch import fnmatch
 
 import pytest
-from helpers import TEMPLATE_DIR, bake, generated_files
+from helpers import OPTION_FILES, TEMPLATE_DIR, bake, generated_files
 from markdown_it import MarkdownIt
 
 from freshboot_template.escaping import markdown_text
@@ -167,6 +167,7 @@ def test_verbatim_files_are_baked_byte_for_byte(default_project):
     verbatim = [name for name in files if any(fnmatch(name, pattern) for pattern in patterns)]
     assert "scripts/bump.py" in verbatim and "app.py" not in verbatim
     for name in verbatim:
-        if name not in {"Dockerfile", ".dockerignore"}:  # include_docker is off by default
+        # Files of the Docker and Kubernetes options, off by default: test_deploy.py
+        if not name.startswith(OPTION_FILES):
             baked = (default_project / name).read_bytes()
             assert baked == files[name].read_bytes(), name
