@@ -10,12 +10,18 @@ It works on the project it belongs to, from whatever folder you run it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import errno
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 try:
@@ -52,6 +58,8 @@ VERSION = re.compile(
     r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
 )
 REPAIR = "repair with: python scripts/bump.py set X.Y.Z"
+# How long a run waits for another run on the same project to finish before refusing.
+LOCK_WAIT_SECONDS = 5.0
 
 
 class Refused(Exception):
@@ -125,6 +133,70 @@ def check_problems(state) -> list[str]:
         return problems  # read a moment ago by read_stamps; the next run reports what happened
     placement = first_statement_problem(source)
     return [*problems, placement] if placement else problems
+
+
+# --- one run at a time -------------------------------------------------------------
+
+
+def _try_lock(handle: int) -> bool:
+    """Take the lock on open ``handle`` without waiting; False when another process holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):
+        return False
+    except OSError as error:  # msvcrt says "held by another process" with EDEADLOCK
+        if error.errno == errno.EDEADLK:
+            return False
+        raise
+    return True
+
+
+def _open_lock_handle() -> int:
+    """What the lock is taken on: the project folder itself where the OS can lock a folder.
+
+    A lock on the folder leaves no file behind (nothing to ignore or commit), and the
+    OS drops it when the process ends, however it ends, so no stale lock can remain.
+    Windows cannot lock a folder: there it is a file in the temporary folder named
+    after the project's path.
+    """
+    if os.name != "nt":
+        return os.open(ROOT, os.O_RDONLY)
+    digest = hashlib.sha256(str(ROOT).lower().encode()).hexdigest()[:16]
+    name = Path(tempfile.gettempdir()) / f"freshboot-bump-{digest}.lock"
+    return os.open(name, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+@contextlib.contextmanager
+def one_run_at_a_time(wait: float = LOCK_WAIT_SECONDS):
+    """Hold this project's bump lock; refuse when another run holds it for ``wait`` seconds.
+
+    Held from reading the stamps to the end of the commit, so two runs never read the
+    same version (a lost increment), never mix two versions, and never undo each other.
+    Only writing commands take it: check runs inside a bump's commit (a pre-commit hook).
+    """
+    try:
+        handle = _open_lock_handle()
+    except OSError as error:
+        raise Refused(f"cannot lock the project against a second bump.py run ({error})") from None
+    try:
+        deadline = time.monotonic() + wait
+        while not _try_lock(handle):
+            if time.monotonic() > deadline:
+                raise Refused(
+                    f"another bump.py run has been changing this project for {wait:.0f} s;"
+                    " let it finish, then run again (nothing changed)"
+                )
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 # --- git ----------------------------------------------------------------------
@@ -269,6 +341,12 @@ def write(args) -> int:
         )
     if (args.tag or args.push) and not args.commit:
         raise Refused("--tag and --push need --commit")
+    with one_run_at_a_time():
+        return write_stamps(args)
+
+
+def write_stamps(args) -> int:
+    """The writing commands, with the lock held: the stamps are read only now."""
     state = read_stamps(ROOT)
     if args.command == "set":
         version = args.version
