@@ -6,6 +6,7 @@ git repository); the script always runs as a subprocess, the way users run it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -483,6 +484,57 @@ def test_a_file_changed_after_planning_is_refused(baked, project):
     with pytest.raises(stamps.StampError, match="requirements.txt: changed on disk"):
         stamps.write_changes(project, changes)
     assert contents(project) == before and leftovers(project) == []
+
+
+@contextlib.contextmanager
+def flagged(path: Path, flag: str):
+    """``path`` with a file attribute set (chattr +a, +i) for the block; skip where unsupported."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed")
+    done = run(["chattr", f"+{flag}", path], cwd=path.parent, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +{flag} is not supported here: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        run(["chattr", f"-{flag}", path], cwd=path.parent)
+
+
+@pytest.mark.parametrize(
+    ("target", "flag", "words"),
+    [
+        (".streamlit", "a", ["its folder .streamlit is append-only (chattr +a)"]),
+        (".streamlit/config.toml", "a", [".streamlit/config.toml: is append-only"]),
+        ("app.py", "i", ["app.py: is immutable (chattr +i)"]),
+    ],
+)
+def test_a_file_or_folder_flagged_against_replacing_is_refused_before_any_write(
+    project, target, flag, words
+):
+    before = contents(project)
+    with flagged(project / target, flag):
+        refused(bump(project, "patch"), *words, "clear the flag")
+        assert leftovers(project) == []
+    assert contents(project) == before
+
+
+def test_a_replace_failing_midway_restores_first_then_names_the_temp_file_left(baked, project):
+    """A folder made append-only after the checks: its temporary file cannot be deleted."""
+    _, stamps = baked
+    before = contents(project)
+    stamp = stamps.Stamp("0.1.1", stamps.parse_time("2030-01-01T00:00:00Z"))
+    prepared = stamps.prepare_writes(project, stamps.plan_changes(project, stamp))
+    with flagged(project / ".streamlit", "a"):
+        with pytest.raises(stamps.StampError) as raised:
+            stamps.replace_all(prepared)
+        message = str(raised.value)
+        assert contents(project) == before
+    [temp] = leftovers(project)
+    assert message.startswith(
+        ".streamlit/config.toml: cannot be replaced (Operation not permitted)"
+    )
+    assert "every file was left as it was" in message
+    assert f"delete {temp.relative_to(project)} by hand" in message
 
 
 # --- git -------------------------------------------------------------------------------

@@ -528,6 +528,9 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, StampError) as error:
         print(f"bump.py: {error}", file=sys.stderr)
         return REFUSED
+    except OSError as error:  # what no check foresaw: still one line, never a traceback
+        print(f"bump.py: stopped: {error}", file=sys.stderr)
+        return REFUSED
 
 
 if __name__ == "__main__":
