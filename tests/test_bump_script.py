@@ -653,6 +653,72 @@ def test_a_failed_commit_puts_the_files_back(project):
     assert git_output(project, "status", "--porcelain") == ""
 
 
+def check_out_again(project: Path) -> None:
+    """Write the stamped files anew from git, as a fresh clone would with this configuration."""
+    for name in STAMPED:
+        (project / name).unlink()
+    run(["git", "checkout", "--", *STAMPED], cwd=project)
+
+
+def assert_committed_cleanly(project: Path, done, changed: list[str]) -> None:
+    assert done.returncode == 0, done.stderr
+    assert git_output(project, "log", "-1", "--format=%s") == "Bump deployment version to 0.1.1"
+    assert changed_in_head(project) == sorted(changed)
+    assert git_output(project, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("how", ["core.autocrlf", ".gitattributes"])
+def test_commit_works_when_git_checks_files_out_with_crlf(project, how):
+    if how == "core.autocrlf":
+        run(["git", "config", "core.autocrlf", "true"], cwd=project)
+    else:
+        (project / ".gitattributes").write_text("* text eol=crlf\n")
+        run(["git", "add", ".gitattributes"], cwd=project)
+        run(["git", "commit", "-q", "-m", "Check out with CRLF"], cwd=project)
+    check_out_again(project)
+    assert b"\r\n" in (project / "app.py").read_bytes()
+    assert_committed_cleanly(project, bump(project, "patch", "--commit"), list(STAMPED))
+    assert b"\r\n" in (project / "app.py").read_bytes()
+    assert b"\r" not in run(["git", "show", "HEAD:app.py"], cwd=project).stdout.encode()
+
+
+def test_commit_works_with_requirements_txt_as_a_committed_symlink(project):
+    (project / "requirements").mkdir()
+    (project / "requirements.txt").rename(project / "requirements/base.txt")
+    (project / "requirements.txt").symlink_to("requirements/base.txt")
+    run(["git", "add", "--all"], cwd=project)
+    run(["git", "commit", "-q", "-m", "Keep requirements in a folder"], cwd=project)
+    done = bump(project, "patch", "--commit")
+    expected = ["app.py", "requirements/base.txt", ".streamlit/config.toml"]
+    assert_committed_cleanly(project, done, expected)
+    assert (project / "requirements.txt").is_symlink()
+    assert "# freshboot: 0.1.1 " in (project / "requirements.txt").read_text()
+    # an uncommitted change of the link itself is a change like any other
+    (project / "requirements.txt").unlink()
+    (project / "requirements.txt").symlink_to("./requirements/base.txt")
+    refused(bump(project, "patch", "--commit"), "requirements.txt (a link to", "not committed")
+
+
+def test_commit_in_a_repository_without_commits_says_so(default_project, tmp_path):
+    project = Path(
+        shutil.copytree(default_project, tmp_path / "new", ignore=shutil.ignore_patterns(".git"))
+    )
+    run(["git", "init", "-q"], cwd=project)
+    before = contents(project)
+    refused(bump(project, "patch", "--commit"), "this repository has no commits yet")
+    run(["git", "add", "app.py"], cwd=project)
+    refused(bump(project, "patch", "--commit"), "no commits yet")
+    assert contents(project) == before
+
+
+def test_commit_refuses_a_stamped_file_git_does_not_track(project):
+    run(["git", "rm", "-q", "--cached", ".streamlit/config.toml"], cwd=project)
+    run(["git", "commit", "-q", "-m", "Untrack the config"], cwd=project)
+    before = contents(project)
+    refused(bump(project, "patch", "--commit"), ".streamlit/config.toml is not tracked by git")
+    assert contents(project) == before
+
+
 def test_push_sends_the_commit_and_tag_to_the_remote(project, tmp_path):
     refused(bump(project, "patch", "--commit", "--push"), "no git remote")
     remote = tmp_path / "remote.git"

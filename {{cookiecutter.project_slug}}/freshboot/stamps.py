@@ -209,12 +209,6 @@ def is_stamp_line(name: str, line: str) -> bool:
     return line.startswith(STAMP_PREFIX)
 
 
-def without_stamp_line(name: str, data: bytes) -> list[str]:
-    """The lines of file ``name`` with its stamp line blanked: what a stamp edit leaves alone."""
-    lines = data.decode("utf-8", errors="surrogateescape").split("\n")
-    return ["" if is_stamp_line(name, line) else line for line in lines]
-
-
 # --- new file contents (pure: old bytes in, new bytes out) ---------------------
 
 

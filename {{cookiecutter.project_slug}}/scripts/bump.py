@@ -42,9 +42,9 @@ from freshboot.stamps import (  # noqa: E402
     StampError,
     find_version,
     first_statement_problem,
+    is_stamp_line,
     plan_changes,
     read_stamps,
-    without_stamp_line,
     write_changes,
 )
 
@@ -216,20 +216,54 @@ def git_file(spec: str) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def content_path(name: str) -> str:
+    """The path git keeps ``name``'s content under: the target of a symbolic link, else ``name``."""
+    path = ROOT / name
+    if not path.is_symlink():
+        return name
+    return Path(os.path.relpath(path.resolve(), ROOT)).as_posix()
+
+
+def diff_lines(*args: str) -> list[str] | None:
+    """The removed and added lines of ``git diff -U0 ARGS``, seen through git's conversions
+    (core.autocrlf, eol in .gitattributes); None when more than lines changed (a mode, a
+    file type, binary content)."""
+    done = subprocess.run(
+        ["git", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--no-renames", "-U0"]
+        + list(args),
+        cwd=ROOT,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    if done.returncode != 0:
+        return None
+    lines, in_hunk = [], False
+    for line in done.stdout.decode("utf-8", "surrogateescape").split("\n"):
+        if line.startswith("diff --git "):
+            in_hunk = False
+        elif line.startswith("@@"):
+            in_hunk = True
+        elif in_hunk and line[:1] in ("+", "-"):
+            lines.append(line[1:])
+        elif in_hunk and line.startswith("\\"):  # "\ No newline at end of file"
+            continue
+        elif line and (in_hunk or not line.startswith(("index ", "--- ", "+++ "))):
+            return None
+    return lines
+
+
 def only_stamp_line_changed(name: str) -> bool:
     """Whether the staged and the working ``name`` differ from HEAD's at most on the stamp line.
 
     So ``stamp`` followed by ``stamp --commit`` commits the stamps instead of refusing.
+    git compares, so a file git stores with LF and checks out with CRLF is unchanged.
     """
-    committed, staged = git_file(f"HEAD:./{name}"), git_file(f":./{name}")
-    if committed is None or staged is None:
-        return False
-    try:
-        working = (ROOT / name).read_bytes()
-    except OSError:
-        return False
-    expected = without_stamp_line(name, committed)
-    return all(without_stamp_line(name, data) == expected for data in (staged, working))
+    path = content_path(name)
+    for where in (["HEAD"], ["--cached", "HEAD"]):
+        changed = diff_lines(*where, "--", path)
+        if changed is None or not all(is_stamp_line(name, line) for line in changed):
+            return False
+    return True
 
 
 def commit_message(version: str) -> str:
@@ -272,14 +306,16 @@ def check_git(tag: str | None, push: bool) -> str | None:
         raise Refused("git was not found on PATH; install it or bump without --commit")
     if git("rev-parse", "--is-inside-work-tree").returncode != 0:
         raise Refused("this project is not in a git repository; run git init or drop --commit")
+    if git("rev-parse", "--quiet", "--verify", "HEAD^{commit}").returncode != 0:
+        raise Refused(
+            "this repository has no commits yet; commit the project first"
+            ' (git add --all && git commit -m "Initial commit"), then bump with --commit'
+        )
     for name in STAMPED_FILES:
-        if not only_stamp_line_changed(name):
-            raise Refused(
-                f"{name} has changes that are not committed; commit or stash them first"
-                " so the bump commit holds only the stamps"
-            )
+        check_committable(name)
+    paths = [content_path(name) for name in STAMPED_FILES]
     staged = git("diff", "--cached", "--name-only", "--relative").stdout.splitlines()
-    staged = [name for name in staged if name not in STAMPED_FILES]
+    staged = [name for name in staged if name not in paths and name not in STAMPED_FILES]
     if staged:
         raise Refused(
             f"other changes are staged ({', '.join(staged[:3])}); commit or unstage them first"
@@ -290,10 +326,28 @@ def check_git(tag: str | None, push: bool) -> str | None:
     return push_remote() if push else None
 
 
+def check_committable(name: str) -> None:
+    """Refuse unless git tracks ``name`` (and a link's target) and only its stamp changed."""
+    path = content_path(name)
+    shown = name if path == name else f"{name} (a link to {path})"
+    for tracked in dict.fromkeys([name, path]):
+        if git("ls-files", "--error-unmatch", "--", tracked).returncode != 0:
+            raise Refused(
+                f"{shown} is not tracked by git; commit it first (git add {tracked})"
+                " so the bump commit holds only the stamps"
+            )
+    link_changed = path != name and git("diff", "--quiet", "HEAD", "--", name).returncode != 0
+    if link_changed or not only_stamp_line_changed(name):
+        raise Refused(
+            f"{shown} has changes that are not committed; commit or stash them first"
+            " so the bump commit holds only the stamps"
+        )
+
+
 def commit(changes, message: str, tag: str | None, remote: str | None) -> None:
     # Every stamped file that differs from HEAD: an earlier bump without --commit counts too.
-    differ = git("diff", "--name-only", "--relative", "HEAD", "--", *STAMPED_FILES).stdout
-    names = [name for name in STAMPED_FILES if name in differ.splitlines()]
+    paths = [content_path(name) for name in STAMPED_FILES]
+    names = [path for path in paths if git("diff", "--quiet", "HEAD", "--", path).returncode]
     done = git("commit", "--quiet", "--only", "-m", message, "--", *names)
     if done.returncode != 0:
         # Put the files back so the user can fix git and run the same command again.
