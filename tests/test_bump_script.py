@@ -378,6 +378,9 @@ def test_check_wants_deployment_version_as_the_first_statement_of_app_py(project
     assert "app.py: DEPLOYMENT_VERSION is not the first statement" in check.stderr
     assert len(check.stderr.splitlines()) == 1
     refused(bump(project, "patch"), "app.py", "first statement")
+    before = contents(project)
+    refused(bump(project, "set", "0.2.0"), "app.py", "first statement", "nothing changed")
+    assert contents(project) == before
     assert bump(project, "show").stdout.splitlines()[-1].startswith("check fails: app.py:")
 
     app.write_text('"""The app."""\n\nfrom __future__ import annotations\n\n' + original)
@@ -396,8 +399,88 @@ def test_an_invalid_version_in_app_py_fails_check(project):
         path = project / name
         path.write_text(path.read_text().replace("freshboot: 0.1.0", "freshboot: banana"))
     check = bump(project, "check")
-    assert check.returncode == 1 and "'banana' is not like 1.2.3" in check.stderr
+    assert check.returncode == 1 and "'banana' is not a version like 1.2.3" in check.stderr
     refused(bump(project, "patch"), "banana")
+
+
+def test_only_ascii_digits_make_a_version(project):
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', '"1\u0663.2.3"'), encoding="utf-8")
+    for name in STAMP_FILES:
+        path = project / name
+        path.write_text(path.read_text().replace(" 0.1.0 ", " 1\u0663.2.3 "), encoding="utf-8")
+    check = bump(project, "check")
+    assert check.returncode == 1 and "is not a version like 1.2.3" in check.stderr
+    before = contents(project)
+    refused(bump(project, "patch"), "is not a version like 1.2.3")
+    assert contents(project) == before
+
+
+def test_a_number_of_thousands_of_digits_is_refused_in_one_line(project):
+    huge = "9" * 5000
+    before = contents(project)
+    refused(bump(project, "set", f"1.2.{huge}"), "has a number of 5000 digits")
+    refused(bump(project, "set", f"1.2.3-rc.{huge}"), "has a number of 5000 digits")
+    assert contents(project) == before
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', f'"0.1.{huge}"'))
+    for name in STAMP_FILES:
+        path = project / name
+        path.write_text(path.read_text().replace(" 0.1.0 ", f" 0.1.{huge} "))
+    check = bump(project, "check")
+    assert check.returncode == 1 and len(check.stderr.splitlines()) == 1, check.stderr
+    assert "has a number of 5000 digits" in check.stderr
+    assert bump(project, "show").returncode == 0
+    for part in ("patch", "minor", "stamp"):
+        refused(bump(project, part), "has a number of 5000 digits")
+    done = bump(project, "set", "0.2.0")  # the repair, with no comparison to the old number
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert bump(project, "check").returncode == 0
+
+
+def test_deployment_version_text_inside_a_string_is_no_second_definition(baked, project):
+    _, stamps = baked
+    app = project / "app.py"
+    note = '\nNOTES = """\nDEPLOYMENT_VERSION = "7.7.7"\n"""\n# DEPLOYMENT_VERSION = "8.8.8"\n'
+    app.write_text(app.read_text() + note)
+    assert bump(project, "check").returncode == 0
+    done = bump(project, "patch")
+    assert done.returncode == 0, done.stderr
+    assert stamps.read_stamps(project).version == "0.1.1"
+    assert app.read_text().endswith(note)
+    assert 'DEPLOYMENT_VERSION = "0.1.1"\n' in app.read_text()
+
+
+def test_a_second_top_level_definition_is_still_refused(project):
+    app = project / "app.py"
+    app.write_text(app.read_text() + '\nDEPLOYMENT_VERSION = "7.7.7"\n')
+    check = bump(project, "check")
+    assert check.returncode == 1 and "2 DEPLOYMENT_VERSION lines" in check.stderr
+    refused(bump(project, "set", "0.2.0"), "2 DEPLOYMENT_VERSION lines")
+
+
+@pytest.mark.parametrize(
+    ("literal", "rewritten"),
+    [
+        ("'0.1.0'", True),
+        ('"0.1.0"  # the release', True),
+        ('("0.1.0")', True),
+        ('r"0.1.0"', False),
+        ('"0.1" ".0"', False),
+        ('"""0.1.0"""', False),
+    ],
+)
+def test_set_rewrites_only_a_plain_string_literal(baked, project, literal, rewritten):
+    _, stamps = baked
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', literal, 1))
+    done = bump(project, "set", "0.2.0")
+    if rewritten:
+        assert done.returncode == 0, done.stderr
+        assert stamps.read_stamps(project).version == "0.2.0"
+        assert literal.replace("0.1.0", "0.2.0") in app.read_text()
+    else:
+        refused(done, 'write it as DEPLOYMENT_VERSION = "X.Y.Z"')
 
 
 # --- bytes that must survive ----------------------------------------------------------
@@ -425,7 +508,10 @@ def test_crlf_bom_missing_last_newline_and_file_mode_survive(baked, project):
     assert requirements.stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.parametrize("version", ["1.2", "v1.2.3", "01.2.3", "1.2.3.4", "1.2.3-", "1.2.3 ", ""])
+@pytest.mark.parametrize(
+    "version",
+    ["1.2", "v1.2.3", "01.2.3", "1.2.3.4", "1.2.3-", "1.2.3 ", "", "1\u0663.2.3", "\uff11.2.3"],
+)
 def test_bad_versions_are_refused_with_exit_2(project, version):
     before = contents(project)
     refused(bump(project, "set", version), repr(version))

@@ -100,9 +100,45 @@ def parse_stamp_line(line: str) -> Stamp | None:
         return None
 
 
+def parse_python(source: str) -> ast.Module | None:
+    """``source`` parsed, or None when it is not valid Python."""
+    try:
+        return ast.parse(source.removeprefix(BOM))
+    except (SyntaxError, ValueError):  # ValueError: a null byte, on Python 3.11
+        return None
+
+
+def assigns_version(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id == "DEPLOYMENT_VERSION"
+        for target in node.targets
+    )
+
+
+def version_literals(module: ast.Module) -> list[ast.Constant]:
+    """The string of every top-level ``DEPLOYMENT_VERSION = "..."`` statement.
+
+    Found by the parser, so the same text inside a string or a comment is no definition.
+    """
+    return [
+        node.value
+        for node in module.body
+        if assigns_version(node)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ]
+
+
 def find_versions(text: str) -> list[str]:
-    """The value of every ``DEPLOYMENT_VERSION = "..."`` line in ``text``."""
-    return [match["version"] for line in lines_of(text) if (match := VERSION_LINE.match(line))]
+    """The value of every top-level ``DEPLOYMENT_VERSION = "..."`` assignment in ``text``.
+
+    Text that is not valid Python is read line by line, the best reading there is;
+    ``first_statement_problem`` says what is wrong with it.
+    """
+    module = parse_python(text)
+    if module is None:
+        return [match["version"] for line in lines_of(text) if (match := VERSION_LINE.match(line))]
+    return [literal.value for literal in version_literals(module)]
 
 
 def find_version(text: str) -> str | None:
@@ -232,15 +268,31 @@ def _replace(line: str, match: re.Match, **groups: str) -> str:
 
 
 def with_version(data: bytes, version: str) -> bytes:
-    """app.py's bytes with the value of its one DEPLOYMENT_VERSION line set to ``version``."""
+    """app.py's bytes with the string of its one DEPLOYMENT_VERSION assignment set to ``version``.
+
+    Only the characters between the quotes change; the parser says where they are.
+    """
     bom, lines = _decode(data)
-    found = [index for index, line in enumerate(lines) if VERSION_LINE.match(line)]
+    module = parse_python("\n".join(lines))
+    if module is None:
+        raise StampError("is not valid Python; fix it (python -m py_compile app.py shows where)")
+    found = version_literals(module)
     if not found:
         raise StampError('has no DEPLOYMENT_VERSION = "X.Y.Z" line')
     if len(found) > 1:
         raise StampError(f"has {len(found)} DEPLOYMENT_VERSION lines; keep exactly one")
-    index = found[0]
-    lines[index] = _replace(lines[index], VERSION_LINE.match(lines[index]), version=version)
+    literal = found[0]
+    index = literal.lineno - 1
+    line = lines[index].encode("utf-8") if literal.end_lineno == literal.lineno else b""
+    text = line[literal.col_offset : literal.end_col_offset].decode("utf-8", "replace")
+    quote = text[:1]
+    if quote not in ("'", '"') or text != f"{quote}{literal.value}{quote}":
+        raise StampError(
+            "has DEPLOYMENT_VERSION in a form bump.py does not rewrite; write it as"
+            ' DEPLOYMENT_VERSION = "X.Y.Z"'
+        )
+    new = f"{quote}{version}{quote}".encode()
+    lines[index] = (line[: literal.col_offset] + new + line[literal.end_col_offset :]).decode()
     return _encode(bom, lines)
 
 

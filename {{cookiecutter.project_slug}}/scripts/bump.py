@@ -50,13 +50,18 @@ from freshboot.stamps import (  # noqa: E402
 
 OK, CHECK_FAILED, REFUSED = 0, 1, 2
 STAMPED_FILES = (VERSION_FILE, *STAMP_FILES)
-# Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5 (no "v", no leading zeros).
-IDENTIFIER = r"(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)"
+# Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5 (no "v", no leading zeros). ASCII
+# only: \d would also take other scripts' digits, which int() reads but pip and people do not.
+IDENTIFIER = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
 VERSION = re.compile(
-    r"(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
+    r"(?P<major>0|[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*)\.(?P<patch>0|[1-9][0-9]*)"
     rf"(?:-(?P<pre>{IDENTIFIER}(?:\.{IDENTIFIER})*))?"
-    r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
+    r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?",
+    re.ASCII,
 )
+# The longest number a version may hold: more is a typo, and Python's int() refuses
+# numbers of over 4,300 digits.
+MAX_DIGITS = 20
 REPAIR = "repair with: python scripts/bump.py set X.Y.Z"
 # How long a run waits for another run on the same project to finish before refusing.
 LOCK_WAIT_SECONDS = 5.0
@@ -69,11 +74,24 @@ class Refused(Exception):
 # --- versions and stamps ---------------------------------------------------------
 
 
+def version_problem(text: str) -> str | None:
+    """Why ``text`` is not a version bump.py can count with, or None."""
+    shown = repr(text) if len(text) <= 40 else repr(text[:40])[:-1] + "…'"
+    match = VERSION.fullmatch(text)
+    if not match:
+        return f"{shown} is not a version like 1.2.3 (MAJOR.MINOR.PATCH, no v, no leading zeros)"
+    numbers = [match["major"], match["minor"], match["patch"]]
+    numbers += [part for part in (match["pre"] or "").split(".") if part.isdigit()]
+    longest = max(numbers, key=len)
+    if len(longest) > MAX_DIGITS:
+        return f"{shown} has a number of {len(longest)} digits; at most {MAX_DIGITS} are allowed"
+    return None
+
+
 def parse_version(text: str) -> str:
-    if not VERSION.fullmatch(text):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a version like 1.2.3 (MAJOR.MINOR.PATCH, no v, no leading zeros)"
-        )
+    problem = version_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 
@@ -123,16 +141,19 @@ def check_problems(state) -> list[str]:
     ]
     if state.version is None:
         return problems
-    if not VERSION.fullmatch(state.version):
-        problems.append(
-            f"{VERSION_FILE}: DEPLOYMENT_VERSION {state.version!r} is not like 1.2.3; {REPAIR}"
-        )
+    if problem := version_problem(state.version):
+        problems.append(f"{VERSION_FILE}: DEPLOYMENT_VERSION {problem}; {REPAIR}")
+    placement = placement_problem()
+    return [*problems, placement] if placement else problems
+
+
+def placement_problem() -> str | None:
+    """Why DEPLOYMENT_VERSION is not where every command wants it: app.py's first statement."""
     try:
         source = (ROOT / VERSION_FILE).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return problems  # read a moment ago by read_stamps; the next run reports what happened
-    placement = first_statement_problem(source)
-    return [*problems, placement] if placement else problems
+        return None  # read a moment ago by read_stamps, which reports what happened
+    return first_statement_problem(source)
 
 
 # --- one run at a time -------------------------------------------------------------
@@ -403,6 +424,9 @@ def write_stamps(args) -> int:
     """The writing commands, with the lock held: the stamps are read only now."""
     state = read_stamps(ROOT)
     if args.command == "set":
+        # The rule of every other command (with no DEPLOYMENT_VERSION, planning says so).
+        if state.version is not None and (placement := placement_problem()):
+            raise Refused(f"{placement}; nothing changed")
         version = args.version
         if state.agree and state.version == version:
             print(
@@ -411,7 +435,7 @@ def write_stamps(args) -> int:
             )
             return OK
         current = state.version
-        if current and VERSION.fullmatch(current) and precedence(version) < precedence(current):
+        if current and not version_problem(current) and precedence(version) < precedence(current):
             print(
                 f"bump.py: warning: {version} is lower than {current} (a downgrade)",
                 file=sys.stderr,
