@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -629,6 +630,8 @@ def test_a_replace_failing_midway_restores_first_then_names_the_temp_file_left(b
 def test_commit_and_tag_hold_exactly_the_three_files(project):
     done = bump(project, "patch", "--commit", "--tag")
     assert done.returncode == 0, done.stderr
+    said = done.stdout.splitlines()
+    assert [line.split(" ", 1)[0] for line in said] == ["0.1.0", "committed", "tagged"], said
     assert git_output(project, "log", "-1", "--format=%s") == "Bump deployment version to 0.1.1"
     changed = git_output(project, "show", "--name-only", "--format=", "HEAD").splitlines()
     assert sorted(changed) == sorted(STAMPED)
@@ -734,7 +737,9 @@ def test_a_failed_commit_puts_the_files_back(project):
     )
     hook.chmod(0o755)
     before = contents(project)
-    refused(bump(project, "patch", "--commit"), "rejected by a hook", "put back")
+    done = bump(project, "patch", "--commit")
+    refused(done, "rejected by a hook", "put back")
+    assert done.stdout == ""  # no "0.1.0 -> 0.1.1": the outcome is said once it is known
     assert contents(project) == before
     assert git_output(project, "status", "--porcelain") == ""
 
@@ -815,6 +820,39 @@ def test_push_sends_the_commit_and_tag_to_the_remote(project, tmp_path):
     head = git_output(project, "rev-parse", "HEAD")
     assert git_output(remote, "rev-parse", "main") == head
     assert git_output(remote, "rev-parse", "v0.1.1^{commit}") == head
+
+
+def run_with_stdout_closed(project: Path, *args: str) -> tuple[int, str]:
+    """Run bump.py with its reader gone before it writes, like ``bump.py show | head -0``."""
+    process = subprocess.Popen(
+        [sys.executable, "scripts/bump.py", *args],
+        cwd=project,
+        env={**NO_BYTECODE, "PYTHONUNBUFFERED": "1"},  # every print meets the closed pipe
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.wait(timeout=60)
+    return process.returncode, stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show"], ["check"], ["--help"], ["set", "--help"], ["status"], ["patch", "--dry-run"]],
+)
+def test_a_reader_that_stops_early_gets_no_traceback(project, args):
+    code, stderr = run_with_stdout_closed(project, *args)
+    assert stderr == "", stderr
+    assert code in (0, 1)
+
+
+def test_a_bump_whose_reader_stopped_early_still_does_all_its_work(project):
+    assert run_with_stdout_closed(project, "patch", "--commit") == (0, "")
+    assert git_output(project, "log", "-1", "--format=%s") == "Bump deployment version to 0.1.1"
+    assert git_output(project, "status", "--porcelain") == ""
 
 
 # --- status --------------------------------------------------------------------------

@@ -365,7 +365,11 @@ def check_committable(name: str) -> None:
         )
 
 
-def commit(changes, message: str, tag: str | None, remote: str | None) -> None:
+def commit(changes, message: str, tag: str | None, remote, said: list[str], written: str) -> None:
+    """Commit (then tag, push); ``written`` and each step done are added to ``said``.
+
+    On a failed commit the files are put back, so ``written`` is never said.
+    """
     # Every stamped file that differs from HEAD: an earlier bump without --commit counts too.
     paths = [content_path(name) for name in STAMPED_FILES]
     names = [path for path in paths if git("diff", "--quiet", "HEAD", "--", path).returncode]
@@ -378,12 +382,12 @@ def commit(changes, message: str, tag: str | None, remote: str | None) -> None:
         except StampError as error:
             raise Refused(f"git commit failed ({git_error(done)}), then {error}") from None
         raise Refused(f"git commit failed ({git_error(done)}); the files were put back")
-    print(f"committed {', '.join(names)}: {message}")
+    said += [written, f"committed {', '.join(names)}: {message}"]
     if tag:
         done = git("tag", "--annotate", tag, "-m", message)
         if done.returncode != 0:
             raise Refused(f"committed, but git tag failed: {git_error(done)}")
-        print(f"tagged {tag}")
+        said.append(f"tagged {tag}")
     if remote:
         refs = ["HEAD", f"refs/tags/{tag}"] if tag else ["HEAD"]
         done = git("push", "--quiet", "--atomic", remote, *refs)
@@ -392,20 +396,21 @@ def commit(changes, message: str, tag: str | None, remote: str | None) -> None:
                 f"committed, but git push failed ({git_error(done)}); push by hand with:"
                 f" git push --atomic {remote} {' '.join(refs)}"
             )
-        print(f"pushed to {remote}")
+        said.append(f"pushed to {remote}")
 
 
 # --- commands -------------------------------------------------------------------
 
 
-def print_diff(changes) -> None:
+def diff_lines_of(changes) -> list[str]:
+    lines = []
     for change in changes:
         old = change.old.decode("utf-8").splitlines()
         new = change.new.decode("utf-8").splitlines()
-        for line in difflib.unified_diff(
+        lines += difflib.unified_diff(
             old, new, f"a/{change.name}", f"b/{change.name}", n=0, lineterm=""
-        ):
-            print(line)
+        )
+    return lines
 
 
 def write(args) -> int:
@@ -459,23 +464,31 @@ def write_stamps(args) -> int:
         summary = f"stamped {version} at {when}"
     else:
         summary = f"{state.version} -> {version}, stamped {when}"
+    said = []  # printed once the outcome is known, so nothing claims what did not happen
     if state.ahead:
         future = max(state.stamps[name].time for name in state.ahead).strftime(TIME_FORMAT)
-        print(f"the newest stamp ({future}) was in the future; the new one takes the current time")
+        said.append(
+            f"the newest stamp ({future}) was in the future; the new one takes the current time"
+        )
     message = commit_message(version) if args.commit else ""
     if args.dry_run:
-        print_diff(changes)
-        print(f"dry run, nothing written: {summary}")
+        print("\n".join(said + diff_lines_of(changes) + [f"dry run, nothing written: {summary}"]))
         if args.commit:
             then = "".join([f", tag {tag}" if tag else "", f", push to {remote}" if remote else ""])
             print(f"would commit: {message}{then}")
         return OK
-    write_changes(ROOT, changes)
-    print(f"{summary} in {', '.join(change.name for change in changes)}")
-    if args.commit:
-        commit(changes, message, tag, remote)
-    else:
-        print("next: commit and push these files (or run again with --commit --push)")
+    try:
+        write_changes(ROOT, changes)
+        written = f"{summary} in {', '.join(change.name for change in changes)}"
+        if args.commit:
+            commit(changes, message, tag, remote, said, written)
+        else:
+            said += [
+                written,
+                "next: commit and push these files (or run again with --commit --push)",
+            ]
+    finally:
+        say(said)
     return OK
 
 
@@ -600,13 +613,40 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    code = CHECK_FAILED
+    try:
+        args = build_parser().parse_args(argv)
+        code = run_command(args)
+        sys.stdout.flush()  # here, so a closed pipe is met where it can be handled
+    except BrokenPipeError:  # the reader stopped reading (show | head -1)
+        discard_output()
+    return code
+
+
+def discard_output() -> None:
+    """The recipe of Python's documentation for a closed stdout: point it at devnull, so
+    exiting does not fail a second time flushing what is left."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def say(lines: list[str]) -> None:
+    """Print what a writing command did; a reader that left early changes nothing it did."""
+    try:
+        if lines:
+            print("\n".join(lines), flush=True)
+    except BrokenPipeError:
+        discard_output()
+
+
+def run_command(args) -> int:
     try:
         return args.run(args)
     except (Refused, StampError) as error:
         print(f"bump.py: {error}", file=sys.stderr)
         return REFUSED
     except OSError as error:  # what no check foresaw: still one line, never a traceback
+        if isinstance(error, BrokenPipeError):
+            raise
         print(f"bump.py: stopped: {error}", file=sys.stderr)
         return REFUSED
 
