@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,7 +122,11 @@ def test_every_command_and_the_script_teach_usage_with_an_example(baked, default
         assert command in top.stdout
         done = bump(default_project, command, "--help")
         assert done.returncode == 0, done.stderr
-        assert f"example:\n  python scripts/bump.py {command}" in done.stdout
+        assert re.search(rf"examples?:\n  python scripts/bump.py {command}\b", done.stdout)
+    status = bump(default_project, "status", "--help").stdout
+    assert "--url https://" in status and "--wait" in status and "--consecutive" in status
+    for code in ("0  fresh", "1  stale", "2  the server cannot be reached"):
+        assert code in status
 
 
 def python_older_than_3_11() -> str | None:

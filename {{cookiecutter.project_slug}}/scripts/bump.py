@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 try:
@@ -519,6 +520,17 @@ def show(args) -> int:
 
 
 def status(args) -> int:
+    if args.url is None:
+        for option in ("wait", "interval", "consecutive"):
+            if getattr(args, option) is not None:
+                raise Refused(f"--{option} needs --url: it polls a running server")
+        return local_status(args)
+    if (args.consecutive or 1) > 1 and args.wait is None:
+        raise Refused("--consecutive needs --wait SECONDS: the time to get that many answers")
+    return server_status(args)
+
+
+def local_status(args) -> int:
     try:  # needs the app's packages, so it is imported only here
         from freshboot.report import build_report, format_report
     except ImportError as error:
@@ -529,6 +541,149 @@ def status(args) -> int:
     report = build_report(ROOT)
     sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.json else format_report(report))
     return OK if report["verdict"] == "fresh" else CHECK_FAILED
+
+
+# --- a running server ------------------------------------------------------------
+
+VERDICTS = ("fresh", "stale", "unknown", "broken")
+HEALTH_PATH = "/api/health"
+MAX_ANSWER_BYTES = 5_000_000
+REQUEST_SECONDS = 10.0
+
+
+class Unanswered(Exception):
+    """The server could not be asked, or its answer is not a freshboot report."""
+
+
+def health_url(url: str) -> str:
+    """``url`` itself when it names /api/health, else its /api/health; http(s) only."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise Refused(
+            f"{visible(url)} is not an http(s) URL; give the app's address,"
+            " e.g. --url https://your-app.streamlit.app"
+        )
+    path = parts.path.rstrip("/")
+    if not path.endswith(HEALTH_PATH):
+        path += HEALTH_PATH
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def visible(text: object, limit: int = 300) -> str:
+    """``text`` from elsewhere as one printable line: control characters (terminal escape
+    codes, line breaks) shown escaped, and cut at ``limit`` characters."""
+    text = str(text)
+    shown = "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text[:limit]
+    )
+    return shown + ("…" if len(text) > limit else "")
+
+
+def ask_server(url: str, timeout: float) -> dict:
+    """The report the server at ``url`` answers with: 200 when fresh, 503 (still a report) else."""
+    import http.client  # only here: they take longer to import than the rest of bump.py
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": "freshboot-bump"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, body = response.status, response.read(MAX_ANSWER_BYTES)
+    except urllib.error.HTTPError as error:  # 503 is how a stale server answers
+        status, body = error.code, error.read(MAX_ANSWER_BYTES)
+    except urllib.error.URLError as error:
+        reason = getattr(error.reason, "strerror", None) or error.reason
+        raise Unanswered(f"cannot reach {url}: {visible(reason)}") from None
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise Unanswered(f"cannot reach {url}: {visible(error) or type(error).__name__}") from None
+    try:
+        report = json.loads(body)
+    except ValueError:
+        report = None
+    if not (
+        isinstance(report, dict)
+        and report.get("verdict") in VERDICTS
+        and isinstance(report.get("reason"), str)
+    ):
+        raise Unanswered(
+            f"{url} answered HTTP {status} without a health report; is the app served with"
+            " streamlit run serve.py (which adds /api/health)?"
+        )
+    return report
+
+
+def running_version(report: dict) -> object:
+    """The version the server process booted with; older servers tell only what is on disk."""
+    running = report.get("running")
+    if isinstance(running, dict) and "version" in running:
+        return running["version"]
+    return report.get("version")
+
+
+def judge(report: dict, local: str) -> tuple[int, str]:
+    """The exit code for one answer and one line saying why."""
+    verdict, version = report["verdict"], running_version(report)
+    if version != local:
+        runs = f"runs {visible(version)}" if isinstance(version, str) else "runs no known version"
+        line = f"the server {runs}, this checkout has {local}"
+        return CHECK_FAILED, line + (f" (and it is {verdict})" if verdict != "fresh" else "")
+    if verdict != "fresh":
+        return CHECK_FAILED, f"the server is {verdict}: {visible(report['reason'])}"
+    return OK, f"the server is fresh and runs {local}, as this checkout"
+
+
+def server_status(args) -> int:
+    url = health_url(args.url)
+    state = read_stamps(ROOT)
+    if state.version is None:
+        raise Refused(f"{state.problems[0]}; nothing to compare the server with")
+    wait, interval, needed = args.wait or 0.0, args.interval or 2.0, args.consecutive or 1
+    log = sys.stderr if args.json else sys.stdout
+    started = time.monotonic()
+    in_a_row, report, code, line = 0, None, REFUSED, ""
+    while True:
+        remaining = started + wait - time.monotonic()
+        try:
+            report = ask_server(url, timeout=max(1.0, min(REQUEST_SECONDS, remaining)))
+            code, line = judge(report, state.version)
+        except Unanswered as error:
+            report, code, line = None, REFUSED, str(error)
+        in_a_row = in_a_row + 1 if code == OK else 0
+        if args.wait is not None:
+            count = f" ({in_a_row} of {needed} in a row)" if needed > 1 and code == OK else ""
+            print(f"{time.monotonic() - started:4.0f} s  {line}{count}", file=log, flush=True)
+        remaining = started + wait - time.monotonic()
+        if in_a_row >= needed or remaining <= 0:
+            break
+        time.sleep(min(interval, remaining))  # the last poll comes when the time is up
+    if report is None:
+        raise Refused(line)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(server_report_text(report, url), end="")
+    if code != OK and args.wait is not None:
+        line += f"; still so after {wait:g} s"
+    print(f"{'ok' if code == OK else 'not yet'}: {line}", file=log)
+    return code
+
+
+def server_report_text(report: dict, url: str) -> str:
+    """The server's report as the terminal report of this project reads it; without the
+    app's packages (or for a report of another shape), its verdict, reason and next step."""
+    try:
+        from freshboot.report import format_report
+
+        return format_report(report, source=f"the server at {url}") + "\n"
+    except (ImportError, KeyError, TypeError, AttributeError, ValueError):
+        return (
+            f"Verdict: {visible(report['verdict']).upper()}: {visible(report['reason'])}.\n"
+            f"Next step: {visible(report.get('next_step', '-'))}.\n"
+            f"Reported by the server at {url}.\n\n"
+        )
 
 
 # --- command line -----------------------------------------------------------------
@@ -551,6 +706,7 @@ examples:
   python scripts/bump.py check                   in CI or pre-commit: exit 1 if the stamps disagree
 
 exit codes: 0 ok, 1 check or status failed, 2 bad usage or refused (nothing changed)
+status --help tells how to ask a running server (--url) and wait for a deploy (--wait)
 """
 
 COMMANDS = {
@@ -576,8 +732,75 @@ COMMANDS = {
         "check",
     ),
     "show": (show, "print the version and each stamp", "show"),
-    "status": (status, "print the health report of this checkout; exit 1 unless fresh", "status"),
+    "status": (
+        status,
+        "print the health report of this environment, or with --url of a running server",
+        "status",
+    ),
 }
+
+STATUS_HELP = """\
+Without --url: the report of this environment (this checkout and this Python), built here.
+With --url: asks the server's /api/health (added to the URL unless it ends so) and compares
+the version the server runs with this checkout's DEPLOYMENT_VERSION. Run it after a push.
+
+examples:
+  python scripts/bump.py status
+  python scripts/bump.py status --url https://your-app.streamlit.app
+  python scripts/bump.py status --url http://127.0.0.1:8501 --json
+  python scripts/bump.py status --url https://your-app.example.com --wait 600
+      poll every 2 s until the server is fresh with this version, at most 600 s
+  python scripts/bump.py status --url https://lb.example.com --wait 900 --consecutive 5
+      a rolling update behind a load balancer: 5 such answers in a row
+
+exit codes:
+  0  fresh (with --url: fresh and running this checkout's DEPLOYMENT_VERSION)
+  1  stale, broken or unknown, or the server runs another version (the last line says which)
+  2  the server cannot be reached or did not answer with a health report; bad usage
+"""
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 86400")
+    return value
+
+
+def how_many(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= 1000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 1000")
+    return int(text)
+
+
+def poll_interval(text: str) -> float:
+    value = seconds(text)
+    if value < 0.5:
+        raise argparse.ArgumentTypeError(f"{text!r} is too short; poll at most twice a second")
+    return value
+
+
+def add_status_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--json", action="store_true", help="print the report as JSON")
+    command.add_argument("--url", help="ask the server at URL (its /api/health)")
+    command.add_argument(
+        "--wait", type=seconds, metavar="SECONDS", help="poll until fresh or SECONDS have passed"
+    )
+    command.add_argument(
+        "--interval",
+        type=poll_interval,
+        metavar="SECONDS",
+        help="seconds between polls (default 2)",
+    )
+    command.add_argument(
+        "--consecutive",
+        type=how_many,
+        metavar="N",
+        help="with --wait: N good answers in a row (default 1; replicas behind a load balancer)",
+    )
 
 
 def build_parser() -> Parser:
@@ -596,18 +819,21 @@ def build_parser() -> Parser:
     options.add_argument("--push", action="store_true", help="also push the commit (and tag)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (run, summary, example) in COMMANDS.items():
+        epilog = (
+            STATUS_HELP if name == "status" else f"example:\n  python scripts/bump.py {example}"
+        )
         command = commands.add_parser(
             name,
             help=summary,
             description=summary,
-            epilog=f"example:\n  python scripts/bump.py {example}",
+            epilog=epilog,
             formatter_class=argparse.RawDescriptionHelpFormatter,
             parents=[options] if run is write else [],
         )
         if name == "set":
             command.add_argument("version", type=parse_version, help="e.g. 1.4.0 or 2.0.0-rc.1")
         if name == "status":
-            command.add_argument("--json", action="store_true", help="print the report as JSON")
+            add_status_options(command)
         command.set_defaults(run=run)
     return parser
 
