@@ -136,13 +136,17 @@ def test_commits_together_never_undo_each_other(project):
 def test_a_second_run_waits_for_the_first_then_refuses_in_one_line(project):
     """A first run that takes long (a slow pre-commit hook) keeps the second one out."""
     hook = project / ".git/hooks/pre-commit"
-    hook.write_text("#!/bin/sh\nsleep 6.5\n")
+    committing = project.parent / "committing.marker"
+    hook.write_text(f"#!/bin/sh\ntouch '{committing}'\nsleep 6.5\n")
     hook.chmod(0o755)
     try:
         head = git_output(project, "rev-parse", "HEAD")
         before = assert_one_version(on_disk(project))
         [first] = start_together(project, ["patch", "--commit"], delay=0)
-        time.sleep(0.5)  # so the first holds the lock when the second starts
+        deadline = time.monotonic() + 30
+        while not committing.exists():  # the first run holds the lock until its commit ends
+            assert time.monotonic() < deadline and first.poll() is None, finish([first])
+            time.sleep(0.05)
         started = time.monotonic()
         [second] = start_together(project, ["patch"], delay=0)
         [(first_code, first_out, first_err), (second_code, _, second_err)] = finish([first, second])

@@ -580,6 +580,18 @@ def visible(text: object, limit: int = 300) -> str:
     return shown + ("…" if len(text) > limit else "")
 
 
+def shown_as_text(value):
+    """``value`` with every string in it made ``visible`` (uncut): a server's report is
+    text from elsewhere, and a terminal would obey escape codes in it."""
+    if isinstance(value, str):
+        return visible(value, limit=len(value))
+    if isinstance(value, dict):
+        return {key: shown_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shown_as_text(item) for item in value]
+    return value
+
+
 def ask_server(url: str, timeout: float) -> dict:
     """The report the server at ``url`` answers with: 200 when fresh, 503 (still a report) else."""
     import http.client  # only here: they take longer to import than the rest of bump.py
@@ -677,7 +689,7 @@ def server_report_text(report: dict, url: str) -> str:
     try:
         from freshboot.report import format_report
 
-        return format_report(report, source=f"the server at {url}") + "\n"
+        return format_report(shown_as_text(report), source=f"the server at {url}") + "\n"
     except (ImportError, KeyError, TypeError, AttributeError, ValueError):
         return (
             f"Verdict: {visible(report['verdict']).upper()}: {visible(report['reason'])}.\n"
