@@ -3,8 +3,10 @@
 The stamps are DEPLOYMENT_VERSION in app.py and the "# freshboot:" line in
 requirements.txt and .streamlit/config.toml. Run `python scripts/bump.py --help`.
 
-Standard library only, so it runs before anything is installed (CI, pre-commit).
-It works on the project it belongs to, from whatever folder you run it.
+Standard library only, so it runs before anything is installed (CI, pre-commit);
+only ``status`` without ``--url`` needs the app's packages. It works on the project it
+belongs to, from whatever folder you run it, and one run at a time: a second run
+waits a few seconds for the first, then refuses.
 """
 
 from __future__ import annotations

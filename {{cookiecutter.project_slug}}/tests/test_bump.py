@@ -119,3 +119,10 @@ def test_version_text_inside_a_string_is_left_alone(copy):
     assert bump(copy, "patch").returncode == 0
     assert read_stamps(copy).version == "1.0.1"
     assert app.read_text().endswith(note)
+
+
+def test_status_url_without_a_server_says_why_in_one_line(copy):
+    done = bump(copy, "status", "--url", "http://127.0.0.1:9")  # the discard port: nothing there
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("bump.py: cannot reach http://127.0.0.1:9/api/health: ")
+    assert len(done.stderr.splitlines()) == 1
