@@ -489,6 +489,25 @@ def test_set_rewrites_only_a_plain_string_literal(baked, project, literal, rewri
         refused(done, 'write it as DEPLOYMENT_VERSION = "X.Y.Z"')
 
 
+def test_escape_codes_in_the_stamped_files_are_shown_escaped(baked, project):
+    _, stamps = baked
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', '"\x1b[2J0.1.0"'))  # a real ESC
+    requirements = project / "requirements.txt"
+    requirements.write_text(requirements.read_text().replace(" 0.1.0 ", " 0.1.0\x1b]0;x\x07 "))
+    for args in (["show"], ["check"], ["patch"]):
+        done = bump(project, *args)
+        assert "\x1b" not in done.stdout + done.stderr, (args, done.stdout, done.stderr)
+        assert "\\x1b[2J0.1.0" in done.stdout + done.stderr, args
+    refused(bump(project, "patch"), "\\x1b[2J0.1.0")
+    dry = bump(project, "set", "0.2.0", "--dry-run")
+    assert dry.returncode == 0 and "\x1b" not in dry.stdout, dry.stdout
+    repaired = bump(project, "set", "0.2.0")
+    assert repaired.returncode == 0, repaired.stderr
+    assert repaired.stdout.startswith("\\x1b[2J0.1.0 -> 0.2.0, stamped "), repaired.stdout
+    assert stamps.read_stamps(project).agree
+
+
 # --- bytes that must survive ----------------------------------------------------------
 
 

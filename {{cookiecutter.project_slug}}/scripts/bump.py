@@ -475,7 +475,7 @@ def write_stamps(args) -> int:
         )
     message = commit_message(version) if args.commit else ""
     if args.dry_run:
-        print("\n".join(said + diff_lines_of(changes) + [f"dry run, nothing written: {summary}"]))
+        say([*said, *diff_lines_of(changes), f"dry run, nothing written: {summary}"])
         if args.commit:
             then = "".join([f", tag {tag}" if tag else "", f", push to {remote}" if remote else ""])
             print(f"would commit: {message}{then}")
@@ -499,7 +499,7 @@ def check(args) -> int:
     state = read_stamps(ROOT)
     problems = check_problems(state)
     for problem in problems:
-        print(f"bump.py: {problem}", file=sys.stderr)
+        print(f"bump.py: {visible(problem, limit=1000)}", file=sys.stderr)
     if problems:
         return CHECK_FAILED
     stamp = state.stamps[STAMP_FILES[0]]
@@ -515,9 +515,9 @@ def show(args) -> int:
         rows.append((name, value + (" (in the future)" if name in state.ahead else "")))
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
-        print(f"{label.ljust(width)}  {value}")
+        print(f"{label.ljust(width)}  {visible(value)}")
     problems = check_problems(state)
-    print("the stamps agree" if not problems else f"check fails: {problems[0]}")
+    print("the stamps agree" if not problems else f"check fails: {visible(problems[0])}")
     return OK
 
 
@@ -872,8 +872,8 @@ def discard_output() -> None:
 def say(lines: list[str]) -> None:
     """Print what a writing command did; a reader that left early changes nothing it did."""
     try:
-        if lines:
-            print("\n".join(lines), flush=True)
+        if lines:  # the old version may hold anything a file held
+            print("\n".join(visible(line, limit=1000) for line in lines), flush=True)
     except BrokenPipeError:
         discard_output()
 
@@ -881,8 +881,8 @@ def say(lines: list[str]) -> None:
 def run_command(args) -> int:
     try:
         return args.run(args)
-    except (Refused, StampError) as error:
-        print(f"bump.py: {error}", file=sys.stderr)
+    except (Refused, StampError) as error:  # text from the files is shown escaped
+        print(f"bump.py: {visible(error, limit=1000)}", file=sys.stderr)
         return REFUSED
     except OSError as error:  # what no check foresaw: still one line, never a traceback
         if isinstance(error, BrokenPipeError):
