@@ -14,7 +14,7 @@ import keyword
 import re
 import sys
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from freshboot_template.render_mode import render_mode
 
@@ -22,6 +22,8 @@ SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 STAMP_TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 STAMP_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# How far a stamp may be ahead of the clock: the allowance of the project's freshboot/stamps.py.
+CLOCK_SKEW = timedelta(seconds=60)
 # Modules the generated project imports itself: a folder of the same name
 # shadows them whenever its parent folder is on sys.path.
 SHADOWING_SLUGS = frozenset(
@@ -72,18 +74,23 @@ def version_problem(version: object) -> str | None:
     )
 
 
-def bake_time_problem(value: object) -> str | None:
+def bake_time_problem(value: object, now: datetime | None = None) -> str | None:
+    """Why ``value`` cannot be the first stamp time; a time ahead of ``now`` (the clock)
+    by more than the skew the project allows would fail its own ``bump.py check``."""
+    leave_it_out = "leave bake_time out to get the current time"
     if isinstance(value, str) and STAMP_TIME_PATTERN.fullmatch(value):
         try:
-            datetime.strptime(value, STAMP_TIME_FORMAT)
+            when = datetime.strptime(value, STAMP_TIME_FORMAT).replace(tzinfo=UTC)
         except ValueError:
             pass
         else:
-            return None
-    return (
-        f"bake_time {shown(value)} is not a UTC time like 2026-01-31T12:00:00Z;"
-        " leave bake_time out to get the current time"
-    )
+            if when <= (now or datetime.now(UTC)) + CLOCK_SKEW:
+                return None
+            return (
+                f"bake_time {value} is in the future (the project's bump.py check would fail"
+                f" until then); {leave_it_out}"
+            )
+    return f"bake_time {shown(value)} is not a UTC time like 2026-01-31T12:00:00Z; {leave_it_out}"
 
 
 def text_problem(key: str, value: object, multiline: bool) -> str | None:

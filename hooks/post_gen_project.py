@@ -1,8 +1,10 @@
 """Finish the new project: drop unused options, then make its git repository.
 
 Git work never raises: when it cannot be done (git missing, no identity, already
-inside a repository) the hook says in one line what it skipped and how to do it
-by hand. It never pushes.
+inside a repository, nothing to commit) the hook says in one line what it skipped and how to do it
+by hand. It never pushes. A project folder that already has ``.git`` (a re-bake
+with ``cookiecutter -f`` over an existing project) gets no git work at all: its
+history is the user's, and a new commit would sweep in their untracked files.
 
 ``cruft update`` renders the template twice (old and new commit) and ``cruft
 diff`` once, each into a throw-away directory, and runs this hook there. A
@@ -92,8 +94,26 @@ def git(cwd, *args):
     return done.returncode, (lines[0] if lines else "")
 
 
+def commit_problem(error):
+    """What stopped the initial commit, and how to make it by hand."""
+    by_hand = f'git add --all && git commit -m "{COMMIT_MESSAGE}"'
+    if "identity" in error or "tell me who you are" in error or "email" in error:
+        return (
+            f"git does not know who you are ({error}); set it with"
+            f' git config --global user.name "Your Name" and user.email, then run: {by_hand}'
+        )
+    return f"{error or 'git commit failed'}; fix that, then run: {by_hand}"
+
+
 def init_repository(project):
     """Make ``project`` a git repository with one commit on main; never raise."""
+    if os.path.lexists(os.path.join(project, ".git")):
+        # A re-bake over an existing project (cookiecutter -f): its history is the user's.
+        say(
+            "the project already has a git repository, so no git work was done;"
+            " review the re-baked files with git status and git diff, then commit what you keep"
+        )
+        return
     inside, error = git(os.path.dirname(project), "rev-parse", "--is-inside-work-tree")
     if inside is None:
         say(
@@ -116,13 +136,16 @@ def init_repository(project):
         say(f"git init failed ({error}); run by hand: git init -b main")
         return
     git(project, "add", "--all")
+    staged, _ = git(project, "diff", "--cached", "--quiet")
+    if staged == 0:
+        say(
+            "git made the repository but found nothing to commit (every file is ignored?);"
+            " check .gitignore, then run: git add --all && git commit"
+        )
+        return
     code, error = git(project, "commit", "--quiet", "--no-verify", "-m", COMMIT_MESSAGE)
     if code != 0:
-        say(
-            f"git made the repository but could not commit ({error}); set your identity with"
-            ' git config --global user.name "Your Name" and user.email, then run:'
-            f' git add --all && git commit -m "{COMMIT_MESSAGE}"'
-        )
+        say(f"git made the repository but could not commit: {commit_problem(error)}")
         return
     if RENDER_MODE == "cruft-create":
         say(

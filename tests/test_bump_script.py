@@ -6,11 +6,14 @@ git repository); the script always runs as a subprocess, the way users run it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -119,7 +122,11 @@ def test_every_command_and_the_script_teach_usage_with_an_example(baked, default
         assert command in top.stdout
         done = bump(default_project, command, "--help")
         assert done.returncode == 0, done.stderr
-        assert f"example:\n  python scripts/bump.py {command}" in done.stdout
+        assert re.search(rf"examples?:\n  python scripts/bump.py {command}\b", done.stdout)
+    status = bump(default_project, "status", "--help").stdout
+    assert "--url https://" in status and "--wait" in status and "--consecutive" in status
+    for code in ("0  fresh", "1  stale", "2  the server cannot be reached"):
+        assert code in status
 
 
 def python_older_than_3_11() -> str | None:
@@ -377,6 +384,9 @@ def test_check_wants_deployment_version_as_the_first_statement_of_app_py(project
     assert "app.py: DEPLOYMENT_VERSION is not the first statement" in check.stderr
     assert len(check.stderr.splitlines()) == 1
     refused(bump(project, "patch"), "app.py", "first statement")
+    before = contents(project)
+    refused(bump(project, "set", "0.2.0"), "app.py", "first statement", "nothing changed")
+    assert contents(project) == before
     assert bump(project, "show").stdout.splitlines()[-1].startswith("check fails: app.py:")
 
     app.write_text('"""The app."""\n\nfrom __future__ import annotations\n\n' + original)
@@ -395,8 +405,107 @@ def test_an_invalid_version_in_app_py_fails_check(project):
         path = project / name
         path.write_text(path.read_text().replace("freshboot: 0.1.0", "freshboot: banana"))
     check = bump(project, "check")
-    assert check.returncode == 1 and "'banana' is not like 1.2.3" in check.stderr
+    assert check.returncode == 1 and "'banana' is not a version like 1.2.3" in check.stderr
     refused(bump(project, "patch"), "banana")
+
+
+def test_only_ascii_digits_make_a_version(project):
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', '"1\u0663.2.3"'), encoding="utf-8")
+    for name in STAMP_FILES:
+        path = project / name
+        path.write_text(path.read_text().replace(" 0.1.0 ", " 1\u0663.2.3 "), encoding="utf-8")
+    check = bump(project, "check")
+    assert check.returncode == 1 and "is not a version like 1.2.3" in check.stderr
+    before = contents(project)
+    refused(bump(project, "patch"), "is not a version like 1.2.3")
+    assert contents(project) == before
+
+
+def test_a_number_of_thousands_of_digits_is_refused_in_one_line(project):
+    huge = "9" * 5000
+    before = contents(project)
+    refused(bump(project, "set", f"1.2.{huge}"), "has a number of 5000 digits")
+    refused(bump(project, "set", f"1.2.3-rc.{huge}"), "has a number of 5000 digits")
+    assert contents(project) == before
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', f'"0.1.{huge}"'))
+    for name in STAMP_FILES:
+        path = project / name
+        path.write_text(path.read_text().replace(" 0.1.0 ", f" 0.1.{huge} "))
+    check = bump(project, "check")
+    assert check.returncode == 1 and len(check.stderr.splitlines()) == 1, check.stderr
+    assert "has a number of 5000 digits" in check.stderr
+    assert bump(project, "show").returncode == 0
+    for part in ("patch", "minor", "stamp"):
+        refused(bump(project, part), "has a number of 5000 digits")
+    done = bump(project, "set", "0.2.0")  # the repair, with no comparison to the old number
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert bump(project, "check").returncode == 0
+
+
+def test_deployment_version_text_inside_a_string_is_no_second_definition(baked, project):
+    _, stamps = baked
+    app = project / "app.py"
+    note = '\nNOTES = """\nDEPLOYMENT_VERSION = "7.7.7"\n"""\n# DEPLOYMENT_VERSION = "8.8.8"\n'
+    app.write_text(app.read_text() + note)
+    assert bump(project, "check").returncode == 0
+    done = bump(project, "patch")
+    assert done.returncode == 0, done.stderr
+    assert stamps.read_stamps(project).version == "0.1.1"
+    assert app.read_text().endswith(note)
+    assert 'DEPLOYMENT_VERSION = "0.1.1"\n' in app.read_text()
+
+
+def test_a_second_top_level_definition_is_still_refused(project):
+    app = project / "app.py"
+    app.write_text(app.read_text() + '\nDEPLOYMENT_VERSION = "7.7.7"\n')
+    check = bump(project, "check")
+    assert check.returncode == 1 and "2 DEPLOYMENT_VERSION lines" in check.stderr
+    refused(bump(project, "set", "0.2.0"), "2 DEPLOYMENT_VERSION lines")
+
+
+@pytest.mark.parametrize(
+    ("literal", "rewritten"),
+    [
+        ("'0.1.0'", True),
+        ('"0.1.0"  # the release', True),
+        ('("0.1.0")', True),
+        ('r"0.1.0"', False),
+        ('"0.1" ".0"', False),
+        ('"""0.1.0"""', False),
+    ],
+)
+def test_set_rewrites_only_a_plain_string_literal(baked, project, literal, rewritten):
+    _, stamps = baked
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', literal, 1))
+    done = bump(project, "set", "0.2.0")
+    if rewritten:
+        assert done.returncode == 0, done.stderr
+        assert stamps.read_stamps(project).version == "0.2.0"
+        assert literal.replace("0.1.0", "0.2.0") in app.read_text()
+    else:
+        refused(done, 'write it as DEPLOYMENT_VERSION = "X.Y.Z"')
+
+
+def test_escape_codes_in_the_stamped_files_are_shown_escaped(baked, project):
+    _, stamps = baked
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('"0.1.0"', '"\x1b[2J0.1.0"'))  # a real ESC
+    requirements = project / "requirements.txt"
+    requirements.write_text(requirements.read_text().replace(" 0.1.0 ", " 0.1.0\x1b]0;x\x07 "))
+    for args in (["show"], ["check"], ["patch"]):
+        done = bump(project, *args)
+        assert "\x1b" not in done.stdout + done.stderr, (args, done.stdout, done.stderr)
+        assert "\\x1b[2J0.1.0" in done.stdout + done.stderr, args
+    refused(bump(project, "patch"), "\\x1b[2J0.1.0")
+    dry = bump(project, "set", "0.2.0", "--dry-run")
+    assert dry.returncode == 0 and "\x1b" not in dry.stdout, dry.stdout
+    repaired = bump(project, "set", "0.2.0")
+    assert repaired.returncode == 0, repaired.stderr
+    assert repaired.stdout.startswith("\\x1b[2J0.1.0 -> 0.2.0, stamped "), repaired.stdout
+    assert stamps.read_stamps(project).agree
 
 
 # --- bytes that must survive ----------------------------------------------------------
@@ -424,7 +533,10 @@ def test_crlf_bom_missing_last_newline_and_file_mode_survive(baked, project):
     assert requirements.stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.parametrize("version", ["1.2", "v1.2.3", "01.2.3", "1.2.3.4", "1.2.3-", "1.2.3 ", ""])
+@pytest.mark.parametrize(
+    "version",
+    ["1.2", "v1.2.3", "01.2.3", "1.2.3.4", "1.2.3-", "1.2.3 ", "", "1\u0663.2.3", "\uff11.2.3"],
+)
 def test_bad_versions_are_refused_with_exit_2(project, version):
     before = contents(project)
     refused(bump(project, "set", version), repr(version))
@@ -485,12 +597,65 @@ def test_a_file_changed_after_planning_is_refused(baked, project):
     assert contents(project) == before and leftovers(project) == []
 
 
+@contextlib.contextmanager
+def flagged(path: Path, flag: str):
+    """``path`` with a file attribute set (chattr +a, +i) for the block; skip where unsupported."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed")
+    done = run(["chattr", f"+{flag}", path], cwd=path.parent, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +{flag} is not supported here: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        run(["chattr", f"-{flag}", path], cwd=path.parent)
+
+
+@pytest.mark.parametrize(
+    ("target", "flag", "words"),
+    [
+        (".streamlit", "a", ["its folder .streamlit is append-only (chattr +a)"]),
+        (".streamlit/config.toml", "a", [".streamlit/config.toml: is append-only"]),
+        ("app.py", "i", ["app.py: is immutable (chattr +i)"]),
+    ],
+)
+def test_a_file_or_folder_flagged_against_replacing_is_refused_before_any_write(
+    project, target, flag, words
+):
+    before = contents(project)
+    with flagged(project / target, flag):
+        refused(bump(project, "patch"), *words, "clear the flag")
+        assert leftovers(project) == []
+    assert contents(project) == before
+
+
+def test_a_replace_failing_midway_restores_first_then_names_the_temp_file_left(baked, project):
+    """A folder made append-only after the checks: its temporary file cannot be deleted."""
+    _, stamps = baked
+    before = contents(project)
+    stamp = stamps.Stamp("0.1.1", stamps.parse_time("2030-01-01T00:00:00Z"))
+    prepared = stamps.prepare_writes(project, stamps.plan_changes(project, stamp))
+    with flagged(project / ".streamlit", "a"):
+        with pytest.raises(stamps.StampError) as raised:
+            stamps.replace_all(prepared)
+        message = str(raised.value)
+        assert contents(project) == before
+    [temp] = leftovers(project)
+    assert message.startswith(
+        ".streamlit/config.toml: cannot be replaced (Operation not permitted)"
+    )
+    assert "every file was left as it was" in message
+    assert f"delete {temp.relative_to(project)} by hand" in message
+
+
 # --- git -------------------------------------------------------------------------------
 
 
 def test_commit_and_tag_hold_exactly_the_three_files(project):
     done = bump(project, "patch", "--commit", "--tag")
     assert done.returncode == 0, done.stderr
+    said = done.stdout.splitlines()
+    assert [line.split(" ", 1)[0] for line in said] == ["0.1.0", "committed", "tagged"], said
     assert git_output(project, "log", "-1", "--format=%s") == "Bump deployment version to 0.1.1"
     changed = git_output(project, "show", "--name-only", "--format=", "HEAD").splitlines()
     assert sorted(changed) == sorted(STAMPED)
@@ -596,9 +761,77 @@ def test_a_failed_commit_puts_the_files_back(project):
     )
     hook.chmod(0o755)
     before = contents(project)
-    refused(bump(project, "patch", "--commit"), "rejected by a hook", "put back")
+    done = bump(project, "patch", "--commit")
+    refused(done, "rejected by a hook", "put back")
+    assert done.stdout == ""  # no "0.1.0 -> 0.1.1": the outcome is said once it is known
     assert contents(project) == before
     assert git_output(project, "status", "--porcelain") == ""
+
+
+def check_out_again(project: Path) -> None:
+    """Write the stamped files anew from git, as a fresh clone would with this configuration."""
+    for name in STAMPED:
+        (project / name).unlink()
+    run(["git", "checkout", "--", *STAMPED], cwd=project)
+
+
+def assert_committed_cleanly(project: Path, done, changed: list[str]) -> None:
+    assert done.returncode == 0, done.stderr
+    assert git_output(project, "log", "-1", "--format=%s") == "Bump deployment version to 0.1.1"
+    assert changed_in_head(project) == sorted(changed)
+    assert git_output(project, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("how", ["core.autocrlf", ".gitattributes"])
+def test_commit_works_when_git_checks_files_out_with_crlf(project, how):
+    if how == "core.autocrlf":
+        run(["git", "config", "core.autocrlf", "true"], cwd=project)
+    else:
+        (project / ".gitattributes").write_text("* text eol=crlf\n")
+        run(["git", "add", ".gitattributes"], cwd=project)
+        run(["git", "commit", "-q", "-m", "Check out with CRLF"], cwd=project)
+    check_out_again(project)
+    assert b"\r\n" in (project / "app.py").read_bytes()
+    assert_committed_cleanly(project, bump(project, "patch", "--commit"), list(STAMPED))
+    assert b"\r\n" in (project / "app.py").read_bytes()
+    assert b"\r" not in run(["git", "show", "HEAD:app.py"], cwd=project).stdout.encode()
+
+
+def test_commit_works_with_requirements_txt_as_a_committed_symlink(project):
+    (project / "requirements").mkdir()
+    (project / "requirements.txt").rename(project / "requirements/base.txt")
+    (project / "requirements.txt").symlink_to("requirements/base.txt")
+    run(["git", "add", "--all"], cwd=project)
+    run(["git", "commit", "-q", "-m", "Keep requirements in a folder"], cwd=project)
+    done = bump(project, "patch", "--commit")
+    expected = ["app.py", "requirements/base.txt", ".streamlit/config.toml"]
+    assert_committed_cleanly(project, done, expected)
+    assert (project / "requirements.txt").is_symlink()
+    assert "# freshboot: 0.1.1 " in (project / "requirements.txt").read_text()
+    # an uncommitted change of the link itself is a change like any other
+    (project / "requirements.txt").unlink()
+    (project / "requirements.txt").symlink_to("./requirements/base.txt")
+    refused(bump(project, "patch", "--commit"), "requirements.txt (a link to", "not committed")
+
+
+def test_commit_in_a_repository_without_commits_says_so(default_project, tmp_path):
+    project = Path(
+        shutil.copytree(default_project, tmp_path / "new", ignore=shutil.ignore_patterns(".git"))
+    )
+    run(["git", "init", "-q"], cwd=project)
+    before = contents(project)
+    refused(bump(project, "patch", "--commit"), "this repository has no commits yet")
+    run(["git", "add", "app.py"], cwd=project)
+    refused(bump(project, "patch", "--commit"), "no commits yet")
+    assert contents(project) == before
+
+
+def test_commit_refuses_a_stamped_file_git_does_not_track(project):
+    run(["git", "rm", "-q", "--cached", ".streamlit/config.toml"], cwd=project)
+    run(["git", "commit", "-q", "-m", "Untrack the config"], cwd=project)
+    before = contents(project)
+    refused(bump(project, "patch", "--commit"), ".streamlit/config.toml is not tracked by git")
+    assert contents(project) == before
 
 
 def test_push_sends_the_commit_and_tag_to_the_remote(project, tmp_path):
@@ -611,6 +844,39 @@ def test_push_sends_the_commit_and_tag_to_the_remote(project, tmp_path):
     head = git_output(project, "rev-parse", "HEAD")
     assert git_output(remote, "rev-parse", "main") == head
     assert git_output(remote, "rev-parse", "v0.1.1^{commit}") == head
+
+
+def run_with_stdout_closed(project: Path, *args: str) -> tuple[int, str]:
+    """Run bump.py with its reader gone before it writes, like ``bump.py show | head -0``."""
+    process = subprocess.Popen(
+        [sys.executable, "scripts/bump.py", *args],
+        cwd=project,
+        env={**NO_BYTECODE, "PYTHONUNBUFFERED": "1"},  # every print meets the closed pipe
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.wait(timeout=60)
+    return process.returncode, stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show"], ["check"], ["--help"], ["set", "--help"], ["status"], ["patch", "--dry-run"]],
+)
+def test_a_reader_that_stops_early_gets_no_traceback(project, args):
+    code, stderr = run_with_stdout_closed(project, *args)
+    assert stderr == "", stderr
+    assert code in (0, 1)
+
+
+def test_a_bump_whose_reader_stopped_early_still_does_all_its_work(project):
+    assert run_with_stdout_closed(project, "patch", "--commit") == (0, "")
+    assert git_output(project, "log", "-1", "--format=%s") == "Bump deployment version to 0.1.1"
+    assert git_output(project, "status", "--porcelain") == ""
 
 
 # --- status --------------------------------------------------------------------------

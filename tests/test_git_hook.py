@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from helpers import bake, bake_cli, git_output, run
 
 
@@ -79,3 +80,39 @@ def test_hook_output_is_one_line_per_skipped_step(tmp_path):
     hook_lines = [line for line in done.stdout.splitlines() if line.startswith("freshboot:")]
     assert len(hook_lines) == 1
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def hook_lines(done) -> list[str]:
+    return [line for line in done.stdout.splitlines() if line.startswith("freshboot:")]
+
+
+@pytest.mark.parametrize("flags", [["-f"], ["-f", "-s"]], ids=["overwrite", "skip-existing"])
+def test_rebake_over_a_project_with_history_does_no_git_work(tmp_path, flags):
+    bake_cli(tmp_path, check=True)
+    project = tmp_path / "streamlit_app"
+    home = project / "app_pages/home.py"
+    home.write_text(home.read_text() + "\n# the user's own work\n")
+    run(["git", "commit", "-q", "-am", "The user's work"], cwd=project)
+    (project / "notes.txt").write_text("not for git\n")
+    head = git_output(project, "rev-parse", "HEAD")
+    done = bake_cli(tmp_path, *flags)
+    assert done.returncode == 0, done.stderr
+    [line] = hook_lines(done)
+    assert "already has a git repository, so no git work was done" in line
+    assert git_output(project, "rev-parse", "HEAD") == head
+    assert "?? notes.txt" in git_output(project, "status", "--porcelain").splitlines()
+
+
+def test_nothing_to_commit_is_named_as_such(tmp_path):
+    ignore_all = tmp_path / "ignore-all"
+    ignore_all.write_text("*\n")
+    env = dict(
+        os.environ,
+        GIT_CONFIG_COUNT="1",
+        GIT_CONFIG_KEY_0="core.excludesFile",
+        GIT_CONFIG_VALUE_0=str(ignore_all),
+    )
+    done = bake_cli(tmp_path / "out", env=env)
+    assert done.returncode == 0, done.stderr
+    [line] = hook_lines(done)
+    assert "found nothing to commit" in line and "identity" not in line

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from helpers import TEMPLATE_DIR, bake_cli, run
@@ -16,6 +17,7 @@ from helpers import TEMPLATE_DIR, bake_cli, run
 from freshboot_template.answers import answer_problems
 from freshboot_template.escaping import python_assignment
 
+FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 SOUND_ANSWERS = {
     "project_name": "Streamlit App",
     "project_slug": "streamlit_app",
@@ -110,6 +112,28 @@ def test_accepted_text(key, value):
 def test_refused_text_says_what_and_what_to_do(key, value, problem):
     (found,) = problems_with(**{key: value})
     assert found.startswith(problem)
+
+
+def test_a_bake_time_in_the_future_is_refused_beyond_the_minute_of_clock_skew():
+    now = datetime.now(UTC).replace(microsecond=0)
+    for seconds in (-86400, 0, 50):
+        assert problems_with(bake_time=(now + timedelta(seconds=seconds)).strftime(FORMAT)) == []
+    future = (now + timedelta(seconds=120)).strftime(FORMAT)
+    (problem,) = problems_with(bake_time=future)
+    assert problem.startswith(f"bake_time {future} is in the future")
+    assert "leave bake_time out" in problem
+
+
+def test_a_bake_with_a_future_bake_time_stops_with_one_line(tmp_path):
+    done = bake_cli(tmp_path, "bake_time=2999-01-01T00:00:00Z")
+    assert done.returncode != 0
+    ours = [line for line in done.stderr.splitlines() if line.startswith("freshboot: ")]
+    assert ours == [
+        "freshboot: bake_time 2999-01-01T00:00:00Z is in the future (the project's bump.py"
+        " check would fail until then); leave bake_time out to get the current time."
+    ]
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- pyassign: long answers stay ruff-clean ------------------------------------------------

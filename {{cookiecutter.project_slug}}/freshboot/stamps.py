@@ -15,9 +15,11 @@ the last line's newline (or its absence) and each file's mode stay as they were.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 import stat
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -98,9 +100,45 @@ def parse_stamp_line(line: str) -> Stamp | None:
         return None
 
 
+def parse_python(source: str) -> ast.Module | None:
+    """``source`` parsed, or None when it is not valid Python."""
+    try:
+        return ast.parse(source.removeprefix(BOM))
+    except (SyntaxError, ValueError):  # ValueError: a null byte, on Python 3.11
+        return None
+
+
+def assigns_version(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id == "DEPLOYMENT_VERSION"
+        for target in node.targets
+    )
+
+
+def version_literals(module: ast.Module) -> list[ast.Constant]:
+    """The string of every top-level ``DEPLOYMENT_VERSION = "..."`` statement.
+
+    Found by the parser, so the same text inside a string or a comment is no definition.
+    """
+    return [
+        node.value
+        for node in module.body
+        if assigns_version(node)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ]
+
+
 def find_versions(text: str) -> list[str]:
-    """The value of every ``DEPLOYMENT_VERSION = "..."`` line in ``text``."""
-    return [match["version"] for line in lines_of(text) if (match := VERSION_LINE.match(line))]
+    """The value of every top-level ``DEPLOYMENT_VERSION = "..."`` assignment in ``text``.
+
+    Text that is not valid Python is read line by line, the best reading there is;
+    ``first_statement_problem`` says what is wrong with it.
+    """
+    module = parse_python(text)
+    if module is None:
+        return [match["version"] for line in lines_of(text) if (match := VERSION_LINE.match(line))]
+    return [literal.value for literal in version_literals(module)]
 
 
 def find_version(text: str) -> str | None:
@@ -207,12 +245,6 @@ def is_stamp_line(name: str, line: str) -> bool:
     return line.startswith(STAMP_PREFIX)
 
 
-def without_stamp_line(name: str, data: bytes) -> list[str]:
-    """The lines of file ``name`` with its stamp line blanked: what a stamp edit leaves alone."""
-    lines = data.decode("utf-8", errors="surrogateescape").split("\n")
-    return ["" if is_stamp_line(name, line) else line for line in lines]
-
-
 # --- new file contents (pure: old bytes in, new bytes out) ---------------------
 
 
@@ -236,15 +268,31 @@ def _replace(line: str, match: re.Match, **groups: str) -> str:
 
 
 def with_version(data: bytes, version: str) -> bytes:
-    """app.py's bytes with the value of its one DEPLOYMENT_VERSION line set to ``version``."""
+    """app.py's bytes with the string of its one DEPLOYMENT_VERSION assignment set to ``version``.
+
+    Only the characters between the quotes change; the parser says where they are.
+    """
     bom, lines = _decode(data)
-    found = [index for index, line in enumerate(lines) if VERSION_LINE.match(line)]
+    module = parse_python("\n".join(lines))
+    if module is None:
+        raise StampError("is not valid Python; fix it (python -m py_compile app.py shows where)")
+    found = version_literals(module)
     if not found:
         raise StampError('has no DEPLOYMENT_VERSION = "X.Y.Z" line')
     if len(found) > 1:
         raise StampError(f"has {len(found)} DEPLOYMENT_VERSION lines; keep exactly one")
-    index = found[0]
-    lines[index] = _replace(lines[index], VERSION_LINE.match(lines[index]), version=version)
+    literal = found[0]
+    index = literal.lineno - 1
+    line = lines[index].encode("utf-8") if literal.end_lineno == literal.lineno else b""
+    text = line[literal.col_offset : literal.end_col_offset].decode("utf-8", "replace")
+    quote = text[:1]
+    if quote not in ("'", '"') or text != f"{quote}{literal.value}{quote}":
+        raise StampError(
+            "has DEPLOYMENT_VERSION in a form bump.py does not rewrite; write it as"
+            ' DEPLOYMENT_VERSION = "X.Y.Z"'
+        )
+    new = f"{quote}{version}{quote}".encode()
+    lines[index] = (line[: literal.col_offset] + new + line[literal.end_col_offset :]).decode()
     return _encode(bom, lines)
 
 
@@ -327,72 +375,137 @@ def _write_temp(path: Path, data: bytes, mode: int) -> Path:
             os.fsync(file.fileno())
         os.chmod(temp, mode)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
         raise
     return temp
 
 
-def _discard(prepared: list[PreparedWrite]) -> None:
+def _discard(prepared: list[PreparedWrite]) -> list[str]:
+    """Delete the temporary files; return the ones that could not be deleted. Never raises."""
+    left = []
     for write in prepared:
-        write.temp.unlink(missing_ok=True)
+        try:
+            write.temp.unlink(missing_ok=True)
+        except OSError:
+            left.append(str(Path(write.change.name).parent / write.temp.name))
+    return left
+
+
+# Flags that forbid replacing a file: on the file itself, or on its folder, where they
+# let new files in (a temporary file) but let none be removed or replaced.
+LINUX_GET_FLAGS = 0x80086601  # FS_IOC_GETFLAGS
+LINUX_FLAGS = {0x10: "immutable (chattr +i)", 0x20: "append-only (chattr +a)"}
+BSD_FLAGS = {
+    stat.UF_IMMUTABLE | stat.SF_IMMUTABLE: "immutable (chflags uchg)",
+    stat.UF_APPEND | stat.SF_APPEND: "append-only (chflags uappnd)",
+}
+
+
+def _forbidding_flag(path: Path) -> str | None:
+    """How ``path`` is flagged so that no entry may be replaced, or None (or when unknown)."""
+    try:
+        flags = getattr(os.stat(path), "st_flags", None)  # macOS and the BSDs
+        if flags is not None:
+            return next((what for bits, what in BSD_FLAGS.items() if flags & bits), None)
+        if not sys.platform.startswith("linux"):
+            return None
+        import fcntl
+
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            buffer = bytearray(8)  # the kernel writes an int into it
+            fcntl.ioctl(handle, LINUX_GET_FLAGS, buffer, True)
+        finally:
+            os.close(handle)
+    except OSError:  # a file system without flags
+        return None
+    flags = int.from_bytes(buffer[:4], sys.byteorder)
+    return next((what for bits, what in LINUX_FLAGS.items() if flags & bits), None)
+
+
+def _check_replaceable(root: Path, change: FileChange) -> tuple[Path, int]:
+    """The file to replace and its mode; refuse, naming the fix, what could not be replaced."""
+    path = (root / change.name).resolve()
+    if _read_bytes(root, change.name) != change.old:
+        raise StampError(f"{change.name}: changed on disk while bumping; run again")
+    if flag := _forbidding_flag(path):
+        raise StampError(f"{change.name}: is {flag}, so it cannot be replaced; clear the flag")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise StampError(
+            f"{change.name}: is read-only; make it writable (chmod u+w {change.name}) and run again"
+        )
+    if flag := _forbidding_flag(path.parent):
+        folder = Path(change.name).parent
+        where = f"its folder {folder}" if str(folder) != "." else "the project folder"
+        raise StampError(
+            f"{change.name}: {where} is {flag}, so no file in it can be replaced; clear the flag"
+        )
+    return path, mode
 
 
 def prepare_writes(root: Path, changes: list[FileChange]) -> list[PreparedWrite]:
-    """Check every file and put its new content in a temporary file; touch no original.
+    """Check every file, then put each new content in a temporary file; touch no original.
 
-    Refuses a file that changed since it was read or that is read-only (checked by
-    its mode bits too, because an administrator may write any file).
+    Refuses a file that changed since it was read, that is read-only (checked by its
+    mode bits too, because an administrator may write any file) or that a flag keeps
+    from being replaced, before any temporary file is made.
     """
     root = Path(root)
+    checked = [(change, *_check_replaceable(root, change)) for change in changes]
     prepared: list[PreparedWrite] = []
-    try:
-        for change in changes:
-            path = (root / change.name).resolve()
-            if _read_bytes(root, change.name) != change.old:
-                raise StampError(f"{change.name}: changed on disk while bumping; run again")
-            mode = stat.S_IMODE(path.stat().st_mode)
-            if not mode & 0o222 or not os.access(path, os.W_OK):
-                raise StampError(
-                    f"{change.name}: is read-only; make it writable (chmod u+w {change.name})"
-                    " and run again"
-                )
-            try:
-                temp = _write_temp(path, change.new, mode)
-            except OSError as error:
-                raise StampError(
-                    f"{change.name}: cannot be written ({error.strerror or error})"
-                ) from None
-            prepared.append(PreparedWrite(change, path, temp, mode))
-    except BaseException:
-        _discard(prepared)
-        raise
+    for change, path, mode in checked:
+        try:
+            temp = _write_temp(path, change.new, mode)
+        except OSError as error:
+            _discard(prepared)
+            reason = error.strerror or error
+            raise StampError(f"{change.name}: cannot be written ({reason})") from None
+        except BaseException:
+            _discard(prepared)
+            raise
+        prepared.append(PreparedWrite(change, path, temp, mode))
     return prepared
 
 
 def replace_all(prepared: list[PreparedWrite]) -> None:
-    """Move every prepared file into place; on a failure, put back the ones already moved."""
+    """Move every prepared file into place; on a failure, put back the ones already moved.
+
+    The originals come first: the files are restored before the temporary files are
+    cleaned up, and a temporary file that cannot be deleted is named, never raised.
+    """
     for position, write in enumerate(prepared):
         try:
             os.replace(write.temp, write.path)
         except OSError as error:
-            _discard(prepared[position:])
             not_restored = _restore(prepared[:position])
+            left = _discard(prepared[position:])
             reason = f"{write.change.name}: cannot be replaced ({error.strerror or error})"
             if not_restored:
                 reason += f"; restore by hand with: git checkout -- {' '.join(not_restored)}"
             else:
                 reason += "; every file was left as it was"
+            if left:
+                reason += f"; delete {' '.join(left)} by hand"
             raise StampError(reason) from None
 
 
 def _restore(done: list[PreparedWrite]) -> list[str]:
-    """Write the old content back; return the names that could not be restored."""
+    """Write the old content back; return the names that could not be restored. Never raises."""
     failed = []
     for write in reversed(done):
         try:
-            os.replace(_write_temp(write.path, write.change.old, write.mode), write.path)
+            temp = _write_temp(write.path, write.change.old, write.mode)
         except OSError:
             failed.append(write.change.name)
+            continue
+        try:
+            os.replace(temp, write.path)
+        except OSError:
+            failed.append(write.change.name)
+            with contextlib.suppress(OSError):
+                temp.unlink()
     return failed
 
 

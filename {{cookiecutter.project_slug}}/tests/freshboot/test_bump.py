@@ -102,3 +102,27 @@ def test_crlf_and_bom_survive(copy):
     assert data.startswith(b"\xef\xbb\xbf# freshboot: 1.0.0 ")
     assert data.count(b"\n") == data.count(b"\r\n")
     assert read_stamps(copy).agree
+
+
+@pytest.mark.parametrize("version", ["1\u0663.2.3", "1.2." + "9" * 5000])
+def test_versions_are_ascii_numbers_of_sane_length(copy, version):
+    before = contents(copy)
+    done = bump(copy, "set", version)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert contents(copy) == before
+
+
+def test_version_text_inside_a_string_is_left_alone(copy):
+    app = copy / "app.py"
+    note = '\nNOTES = """\nDEPLOYMENT_VERSION = "7.7.7"\n"""\n'
+    app.write_text(app.read_text() + note)
+    assert bump(copy, "patch").returncode == 0
+    assert read_stamps(copy).version == "1.0.1"
+    assert app.read_text().endswith(note)
+
+
+def test_status_url_without_a_server_says_why_in_one_line(copy):
+    done = bump(copy, "status", "--url", "http://127.0.0.1:9")  # the discard port: nothing there
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("bump.py: cannot reach http://127.0.0.1:9/api/health: ")
+    assert len(done.stderr.splitlines()) == 1
