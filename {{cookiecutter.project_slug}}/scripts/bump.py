@@ -36,6 +36,7 @@ except ImportError:  # UTC is new in Python 3.11, as this project's Streamlit ne
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from freshboot.dependency_files import dependency_file_fix, dependency_file_problem  # noqa: E402
 from freshboot.stamps import (  # noqa: E402
     STAMP_FILES,
     TIME_FORMAT,
@@ -498,6 +499,8 @@ def write_stamps(args) -> int:
 def check(args) -> int:
     state = read_stamps(ROOT)
     problems = check_problems(state)
+    if dependency_file := dependency_file_problem(ROOT):  # the stamp would not reach Cloud
+        problems.append(f"{dependency_file}; {dependency_file_fix(ROOT)}")
     for problem in problems:
         print(f"bump.py: {visible(problem, limit=1000)}", file=sys.stderr)
     if problems:
@@ -741,8 +744,9 @@ COMMANDS = {
     ),
     "check": (
         check,
-        "exit 0 if the three stamps agree, none is in the future and DEPLOYMENT_VERSION"
-        " is app.py's first statement; else 1 naming each bad file",
+        "exit 0 if the three stamps agree, none is in the future, DEPLOYMENT_VERSION"
+        " is app.py's first statement and Community Cloud installs from the stamped"
+        " requirements.txt; else 1 naming each bad file",
         "check",
     ),
     "show": (show, "print the version and each stamp", "show"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 import sys
 
 import pytest
@@ -31,6 +32,20 @@ def test_a_dependency_file_cloud_reads_first_is_named(project_copy, name):
     report = build_report(project_copy)
     assert report["verdict"] == "stale" and "dependency-file" in causes(report)
     assert report["dependency_file"] == name
+    check = subprocess.run(
+        [sys.executable, "scripts/bump.py", "check"],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 1
+    assert f"installs from {name}, not from the stamped requirements.txt" in check.stderr
+    assert f"delete {name}" in check.stderr
+    (project_copy / name).unlink()
+    assert (
+        subprocess.run([sys.executable, "scripts/bump.py", "check"], cwd=project_copy).returncode
+        == 0
+    )
 
 
 def test_the_entrypoint_folder_comes_before_the_repository_root(tmp_path, project_copy):
