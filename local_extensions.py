@@ -9,7 +9,7 @@ process, so it can do what the hooks cannot; the work itself lives in the
   into Python and Markdown;
 * ``answers``: unsound answers are refused before anything is written;
 * ``render_mode``: the hooks learn whether cruft is re-rendering the project;
-* ``python_version``: the Python the project pins (``__python_version``).
+* ``python_version``: the Python the project pins in .python-version and its Dockerfile.
 
 The package is imported when this module loads: cookiecutter and cruft put the
 template root on sys.path only while they render.
