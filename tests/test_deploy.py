@@ -562,7 +562,7 @@ def rendered_replica(driver, pids: list[int]) -> int | None:
 def assert_api_health_takes_turns(nginx: Nginx, replicas: Replicas) -> None:
     answers = [nginx.health() for _ in range(4)]
     assert all(status == 200 and report["verdict"] == "fresh" for status, report in answers)
-    assert {report["pid"] for _, report in answers} == set(replicas.pids())
+    assert {report["process"]["pid"] for _, report in answers} == set(replicas.pids())
 
 
 def assert_session_renders_on_one_replica(nginx: Nginx, replicas: Replicas, driver) -> int:
@@ -594,7 +594,7 @@ def test_two_replicas_behind_nginx_serve_sessions_and_survive_a_stop(served, tmp
         assert second != first
         assert "FRESH" in page_text(driver)
     status, report = nginx.health()
-    assert (status, report["pid"]) == (200, second)
+    assert (status, report["process"]["pid"]) == (200, second)
     # Pages, websockets and /api/health were served: yet no file changed outside TMPDIR,
     # so the image runs with a read-only root filesystem.
     for name, root in (("project", replicas.project), ("home", replicas.home)):

@@ -160,13 +160,13 @@ def test_api_health_is_200_when_fresh_and_503_after_bump_stamp(project):
         assert status == 200, report
         assert report["verdict"] == "fresh"
         assert report["version"] == "0.1.0"
-        assert report["pid"] == server.process.pid
+        assert report["process"]["pid"] == server.process.pid
         assert report["script"] == {"ok": True, "detail": "ok"}
         assert {row["name"]: row["satisfied"] for row in report["drift"]}["streamlit"] is True
         assert "cookie" not in json.dumps(report).lower()
 
         booted_stamp = report["running"]["stamp"]
-        stamp_time = bump_stamp(project, report["boot_time"])
+        stamp_time = bump_stamp(project, report["process"]["boot_time"])
         # The report is built at most once a second: the next one sees the new stamp.
         status, report = wait_for(lambda: stale_health(server), "a stale answer", 10)
         assert report["verdict"] == "stale"

@@ -31,6 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from freshboot.report import build_report, with_verdict
+from freshboot.shape import Report, ScriptResult
 
 HEALTH_PATH = "/api/health"
 INTERVAL_VARIABLE = "FRESHBOOT_SCRIPT_CHECK_SECONDS"
@@ -74,7 +75,7 @@ def _forget_compiled_scripts(runtime) -> None:
         cache.clear()
 
 
-async def _run_script_check() -> dict | None:
+async def _run_script_check() -> ScriptResult | None:
     """``{"ok", "detail"}`` from running app.py once, or None outside a Streamlit server."""
     from streamlit import runtime
 
@@ -91,11 +92,11 @@ class ScriptCheck:
 
     def __init__(self, interval: float):
         self.interval = interval
-        self._result: dict | None = None
+        self._result: ScriptResult | None = None
         self._checked_at = -math.inf
         self._lock: asyncio.Lock | None = None  # made in the server's event loop
 
-    async def latest(self) -> dict | None:
+    async def latest(self) -> ScriptResult | None:
         if self.interval == 0:
             return {"ok": None, "detail": f"off ({INTERVAL_VARIABLE}=0)"}
         if self._lock is None:
@@ -107,7 +108,7 @@ class ScriptCheck:
             return self._result
 
 
-def with_script_check(report: dict, script: dict | None) -> dict:
+def with_script_check(report: Report, script: ScriptResult | None) -> Report:
     """Add the script check to ``report``; a script that fails makes the verdict ``broken``."""
     report["script"] = script
     if script is not None and script["ok"] is False:
@@ -125,7 +126,7 @@ def with_script_check(report: dict, script: dict | None) -> dict:
     return report
 
 
-def status_code(report: dict) -> int:
+def status_code(report: Report) -> int:
     return 200 if report["verdict"] == "fresh" else 503
 
 

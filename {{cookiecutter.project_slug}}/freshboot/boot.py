@@ -13,13 +13,14 @@ from pathlib import Path
 
 from freshboot import booted
 from freshboot.process import BOOT_PID, BOOT_TIME
+from freshboot.shape import Report
 from freshboot.stamps import TIME_FORMAT
 
 _announce_lock = threading.Lock()
 _announced = False
 
 
-def boot_line(version: str | None, report: dict | None) -> str:
+def boot_line(version: str | None, report: Report | None) -> str:
     """The log line: version, newest stamp time, verdict and pid."""
     started = BOOT_TIME.strftime(TIME_FORMAT)
     if report is None:

@@ -14,6 +14,7 @@ from freshboot.cache_tools import show_cache_utilities
 from freshboot.markdown import escape
 from freshboot.report import build_report, runtime_versions
 from freshboot.rows import deployment_rows, drift_rows, process_rows
+from freshboot.shape import Report
 
 VERDICT_BOXES = {
     "fresh": st.success,
@@ -37,7 +38,7 @@ def markdown_table(header: list[str], rows) -> str:
     return "\n".join(lines)
 
 
-def show_verdict(report: dict) -> None:
+def show_verdict(report: Report) -> None:
     box = VERDICT_BOXES.get(report["verdict"], st.warning)
     box(f"**{report['verdict'].upper()}**: {escape(report['reason'])}.")
     st.write(f"**Next step:** {escape(report['next_step'])}.")
@@ -45,7 +46,7 @@ def show_verdict(report: dict) -> None:
         st.caption(f"Also {finding['verdict']}: {escape(finding['reason'])}.")
 
 
-def show_deployment(report: dict) -> None:
+def show_deployment(report: Report) -> None:
     st.subheader("Deployment", anchor=False)
     st.markdown(markdown_table(["What", "Running", "On disk"], deployment_rows(report)))
     st.caption("Running: what this server process booted with. On disk: the project as pushed.")
@@ -53,7 +54,7 @@ def show_deployment(report: dict) -> None:
         st.warning(escape(problem))
 
 
-def show_process(report: dict) -> None:
+def show_process(report: Report) -> None:
     st.subheader("Process", anchor=False)
     rows = process_rows(report)
     rows.append(("Streamlit", runtime_versions()["streamlit"] or "unknown"))
@@ -61,7 +62,7 @@ def show_process(report: dict) -> None:
     st.caption("The boot time is when this server process started; clearing caches keeps it.")
 
 
-def show_drift(report: dict) -> None:
+def show_drift(report: Report) -> None:
     st.subheader("Requirements", anchor=False)
     rows = [
         (f"{DRIFT_STATUS_ICONS.get(status, '')} {status}", *rest)

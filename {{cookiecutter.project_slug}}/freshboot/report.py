@@ -37,6 +37,15 @@ from freshboot.requirements import (
 )
 from freshboot.rows import deployment_rows, drift_rows, process_rows
 from freshboot.secrets_check import EXAMPLE_FILE, missing_secrets, required_secrets
+from freshboot.shape import (
+    DriftRow,
+    Finding,
+    LoadedMismatch,
+    ProcessShown,
+    Report,
+    Verdict,
+    severity,
+)
 from freshboot.stamps import TIME_FORMAT, read_stamps
 
 REBOOT = (
@@ -50,7 +59,7 @@ REINSTALL = (
 )
 
 
-def process_info() -> dict:
+def process_info() -> ProcessShown:
     """The server process, as the public report shows it: no Python or system versions."""
     return {
         "pid": process.BOOT_PID,
@@ -71,19 +80,13 @@ def runtime_versions() -> dict:
 
 # --- verdict -------------------------------------------------------------------
 
-# Worst first: the verdict is the worst of the findings, and its reason the first of those.
-SEVERITY = ("broken", "stale", "unknown", "fresh")
 SECRETS_FIX = (
     "add them to the app's secrets (Community Cloud: app menu (⋮) → Settings → Secrets;"
     " locally: .streamlit/secrets.toml); the app reads them again without a restart"
 )
 
 
-def worst(verdicts) -> str:
-    return min(verdicts, key=SEVERITY.index, default="fresh")
-
-
-def _finding(cause: str, verdict: str, reason: str, next_step: str) -> dict:
+def _finding(cause: str, verdict: Verdict, reason: str, next_step: str) -> Finding:
     return {"cause": cause, "verdict": verdict, "reason": reason, "next_step": next_step}
 
 
@@ -99,7 +102,7 @@ def _deployed(version: str | None, stamp: str | None) -> str:
     return f"{version or 'no version'} (stamped {stamp or 'never'})"
 
 
-def _boot_finding(state, booted: Booted | None) -> dict | None:
+def _boot_finding(state, booted: Booted | None) -> Finding | None:
     """The process runs an older deploy than the one on disk."""
     newest = state.newest_time
     on_disk_stamp = newest.strftime(TIME_FORMAT) if newest else None
@@ -118,7 +121,9 @@ def _boot_finding(state, booted: Booted | None) -> dict | None:
     return None
 
 
-def _requirements_findings(drift: list[dict], mismatches: list[dict]) -> list[dict]:
+def _requirements_findings(
+    drift: list[DriftRow], mismatches: list[LoadedMismatch]
+) -> list[Finding]:
     found = []
     unmet = [row for row in drift if row["status"] in ("missing", "mismatch")]
     if unmet:
@@ -140,7 +145,7 @@ def _requirements_findings(drift: list[dict], mismatches: list[dict]) -> list[di
     return found
 
 
-def _invalid_requirements_finding(first: dict) -> dict:
+def _invalid_requirements_finding(first: DriftRow) -> Finding:
     if first["line"] == 0:  # the file itself cannot be read
         fix = f"restore {REQUIREMENTS_FILE} as UTF-8 text, then bump and push"
         return _finding("requirements-invalid", "unknown", first["detail"], fix)
@@ -153,7 +158,7 @@ def _invalid_requirements_finding(first: dict) -> dict:
     )
 
 
-def _python_finding(pinned: str | None, running: str) -> dict | None:
+def _python_finding(pinned: str | None, running: str) -> Finding | None:
     if pinned is None or pinned == running:
         return None
     reason = f"this process runs Python {running} but {PIN_FILE} asks for {pinned}"
@@ -164,7 +169,7 @@ def _python_finding(pinned: str | None, running: str) -> dict | None:
     return _finding("python-version", "stale", reason, fix)
 
 
-def findings(root: Path, state, drift: list[dict], facts: dict) -> list[dict]:
+def findings(root: Path, state, drift: list[DriftRow], facts: dict) -> list[Finding]:
     """Everything that keeps the verdict from being fresh, worst first."""
     found = []
     if facts["secrets_missing"]:
@@ -215,9 +220,9 @@ def findings(root: Path, state, drift: list[dict], facts: dict) -> list[dict]:
     return found
 
 
-def with_verdict(report: dict, fresh_reason: str = "") -> dict:
+def with_verdict(report: Report, fresh_reason: str = "") -> Report:
     """Set ``verdict``, ``reason`` and ``next_step`` from the worst of ``report["findings"]``."""
-    found = sorted(report["findings"], key=lambda finding: SEVERITY.index(finding["verdict"]))
+    found = sorted(report["findings"], key=lambda finding: severity(finding["verdict"]))
     report["findings"] = found
     if not found:
         report.update(verdict="fresh", reason=fresh_reason, next_step="nothing to do")
@@ -252,7 +257,7 @@ def _code_watch(root: Path, booted: Booted | None) -> CodeWatch:
 _standalone_watch: CodeWatch | None = None
 
 
-def build_report(root: Path) -> dict:
+def build_report(root: Path) -> Report:
     """The whole report for the project at ``root``, as JSON-ready data."""
     root = Path(root)
     state = read_stamps(root)
@@ -272,7 +277,7 @@ def build_report(root: Path) -> dict:
     }
     newest = state.newest_time
     used = cloud_dependency_file(root)
-    report = {
+    report: Report = {
         "verdict": "fresh",
         "reason": "",
         "next_step": "",
@@ -300,8 +305,6 @@ def build_report(root: Path) -> dict:
         "code_drift": facts["code_drift"],
         "secrets": {"required": len(required), "missing": facts["secrets_missing"]},
         "python": {"running": running_python(), "pinned": facts["python_pinned"]},
-        "pid": process.BOOT_PID,
-        "boot_time": process.BOOT_TIME.strftime(TIME_FORMAT),
         "process": process_info(),
         "checked_at": datetime.now(UTC).strftime(TIME_FORMAT),
     }
@@ -320,7 +323,7 @@ def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
     ]
 
 
-def format_report(report: dict, source: str | None = None) -> str:
+def format_report(report: Report, source: str | None = None) -> str:
     """The report as plain text for a terminal.
 
     ``source`` names where the report came from (e.g. "the server at URL"); without

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from freshboot.requirements import line_label
+from freshboot.shape import GitShown, Report
 from freshboot.stamps import STAMP_FILES
 
 NOT_A_SERVER = "-"
 
 
-def _commit(git: dict | None) -> str:
+def _commit(git: GitShown | None) -> str:
     if not git:
         return "no repository"
     commit = (git.get("commit") or "no commit")[:12]
     return f"{git.get('branch') or 'detached'} at {commit}" if "branch" in git else commit
 
 
-def deployment_rows(report: dict) -> list[tuple[str, str, str]]:
+def deployment_rows(report: Report) -> list[tuple[str, str, str]]:
     """(what, what this process runs, what is on disk now) for each deployment fact.
 
     The middle column is the process's record from boot; a report built outside a
@@ -46,7 +47,7 @@ def deployment_rows(report: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
-def process_rows(report: dict) -> list[tuple[str, str]]:
+def process_rows(report: Report) -> list[tuple[str, str]]:
     process = report["process"]
     return [
         ("boot time (UTC)", process["boot_time"]),
@@ -55,7 +56,7 @@ def process_rows(report: dict) -> list[tuple[str, str]]:
     ]
 
 
-def drift_rows(report: dict) -> list[tuple[str, str, str, str, str]]:
+def drift_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
     """(status, line, requirement, installed, detail); the detail never repeats the version."""
     return [
         (

@@ -51,7 +51,7 @@ def test_fresh_project_answers_200_with_the_report(project_root):
     assert status == 200
     assert body["verdict"] == "fresh"
     assert body["version"] == read_stamps(project_root).version
-    assert body["pid"] == process.BOOT_PID
+    assert body["process"]["pid"] == process.BOOT_PID
     assert {row["name"] for row in body["drift"]} >= {"streamlit"}
     assert headers["content-type"] == "application/json"
     assert headers["cache-control"] == "no-store"

@@ -16,6 +16,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from freshboot.report import build_report, check_requirements, format_report
+from freshboot.shape import Finding, Report
 from freshboot.stamps import read_stamps
 
 HEALTH_PAGE = "freshboot/health_script.py"
@@ -233,8 +234,11 @@ def test_a_package_upgraded_under_the_process_is_found_by_its_module_name(projec
 
 def test_report_has_the_keys_scripts_and_monitors_rely_on(project_root):
     report = build_report(project_root)
-    for key in ("version", "stamps", "verdict", "reason", "next_step", "drift", "pid", "boot_time"):
-        assert key in report
+    # Exactly the typed shape, less what only /api/health adds.
+    assert set(report) == set(Report.__annotations__) - {"script", "report_age_seconds"}
+    assert set(report["process"]) == {"pid", "boot_time", "uptime_seconds"}
+    for finding_key in Finding.__annotations__:
+        assert all(finding_key in finding for finding in report["findings"])
     assert report["verdict"] == "fresh"
     assert {row["name"] for row in report["drift"]} >= {"streamlit"}
     assert all(row["satisfied"] for row in report["drift"] if row["status"] == "ok")
