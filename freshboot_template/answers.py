@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import shlex
 import sys
 import unicodedata
 from datetime import UTC, datetime, timedelta
@@ -133,11 +134,41 @@ def problems_to_report(answers: dict) -> list[str]:
     return [] if render_mode() == "cruft-rerender" else answer_problems(answers)
 
 
+def answers_as_arguments(answers: dict) -> str:
+    """The answers as ``key=value`` command-line arguments, quoted for a POSIX shell.
+
+    One line: an answer holding a line break or other control character cannot be
+    given back on it, so it is named as left out. ``bake_time`` is left out too (its
+    default is the time of the bake), and so are cookiecutter's own keys.
+    """
+    arguments, left_out = [], []
+    for key, value in answers.items():
+        if key.startswith("_") or key == "bake_time":
+            continue
+        text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        if any(unicodedata.category(char) == "Cc" for char in text):
+            left_out.append(key)
+        else:
+            arguments.append(shlex.quote(f"{key}={text}"))
+    if left_out:
+        arguments.append(f"(left out, as they hold line breaks or tabs: {', '.join(left_out)})")
+    return " ".join(arguments)
+
+
 def refuse_unsound_answers(answers: dict) -> str:
-    """Stop the bake before anything is written, one line per unsound answer."""
+    """Stop the bake before anything is written, one line per unsound answer.
+
+    The last line gives every answer back as arguments, so the user fixes the
+    refused one instead of typing them all again.
+    """
     problems = problems_to_report(answers)
     for problem in problems:
         sys.stderr.write(f"freshboot: {problem}.\n")
     if problems:
+        sys.stderr.write(
+            "freshboot: nothing was written. To keep your answers, run the same cookiecutter"
+            " command again with --no-input and these, the refused ones fixed: "
+            f"{answers_as_arguments(answers)}\n"
+        )
         raise SystemExit(1)
     return ""

@@ -96,6 +96,20 @@ def bake_cli(output_dir: Path, *answers: str, env=None, check=False):
     return run(command, cwd=output_dir, env=env, check=check)
 
 
+# The last line of every refused bake: the answers given, ready to run again.
+RERUN_HINT = (
+    "freshboot: nothing was written. To keep your answers, run the same cookiecutter command"
+    " again with --no-input and these, the refused ones fixed: "
+)
+
+
+def refusal_reasons(stderr: str) -> list[str]:
+    """The reason lines of a refused bake; fails unless the re-run hint ends the output."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines and lines[-1].startswith(RERUN_HINT), stderr
+    return lines[:-1]
+
+
 def copy_project(project: Path, destination: Path) -> Path:
     shutil.copytree(project, destination, symlinks=True)
     return destination

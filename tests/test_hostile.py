@@ -11,18 +11,21 @@ import ast
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from helpers import (
+    RERUN_HINT,
     TEMPLATE_DIR,
     assert_lint_clean,
     bake,
     bake_cli,
     generated_files,
     parse_file,
+    refusal_reasons,
     run,
 )
 
@@ -301,7 +304,7 @@ def test_unsound_answer_is_refused_before_anything_is_written(
     with pytest.raises(SystemExit) as refusal:
         bake(output, **with_outside(answers, outside))
     assert refusal.value.code == 1
-    lines = freshboot_lines(capsys.readouterr().err)
+    lines = refusal_reasons(capsys.readouterr().err)
     assert len(lines) == 1 and lines[0].startswith("freshboot: "), lines
     assert message in lines[0]
     assert tree_snapshot(tmp_path) == before
@@ -319,7 +322,7 @@ def test_refusal_on_the_command_line_is_one_line_and_leaves_nothing(
     done = bake_cli(output, *args, env=env)
     assert done.returncode == 1
     assert done.stdout == ""
-    lines = freshboot_lines(done.stderr)
+    lines = refusal_reasons(done.stderr)
     assert len(lines) == 1 and lines[0].startswith("freshboot: "), done.stderr
     assert message in lines[0]
     assert list(output.iterdir()) == [] and list(scratch.iterdir()) == []
@@ -355,7 +358,7 @@ def test_template_code_in_answers_is_not_evaluated(tmp_path):
     assert app_info_values(project)["APP_DESCRIPTION"] == code
     refused = [f"project_slug={code}", f"initial_version={code}", f"bake_time={code}"]
     done = bake_cli(tmp_path / "refused", *refused)
-    assert done.returncode == 1 and len(freshboot_lines(done.stderr)) == 3, done.stderr
+    assert done.returncode == 1 and len(refusal_reasons(done.stderr)) == 3, done.stderr
     assert not marker.exists()
 
 
@@ -375,11 +378,31 @@ def test_answers_that_are_not_utf8_are_refused(tmp_path):
     # Bytes the terminal could not decode reach Python as lone surrogates.
     done = bake_cli(tmp_path / "out", "project_name=Caf\udce9 Board")
     assert done.returncode == 1
-    assert freshboot_lines(done.stderr) == [
+    assert refusal_reasons(done.stderr) == [
         "freshboot: project_name is not valid UTF-8 text;"
         " check the terminal's encoding and answer again."
     ]
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_refused_bake_gives_the_answers_back_to_run_again(tmp_path):
+    name = 'Café "Ops" Board $(x)'
+    given = [f"project_name={name}", "initial_version=v1", "include_docker=yes", "init_git=no"]
+    done = bake_cli(tmp_path / "refused", *given)
+    assert done.returncode == 1
+    (reason,) = refusal_reasons(done.stderr)
+    assert reason.startswith("freshboot: initial_version 'v1' is not MAJOR.MINOR.PATCH")
+    hint = done.stderr.strip().splitlines()[-1].removeprefix(RERUN_HINT)
+    arguments = shlex.split(hint)
+    assert f"project_name={name}" in arguments and "include_docker=yes" in arguments
+    assert not [argument for argument in arguments if argument.startswith("bake_time=")]
+    fixed = [argument.replace("=v1", "=0.2.0") for argument in arguments]
+    done = bake_cli(tmp_path / "again", *fixed)
+    assert done.returncode == 0, done.stderr
+    (project,) = (tmp_path / "again").iterdir()
+    assert app_info_values(project)["APP_TITLE"] == name
+    assert 'DEPLOYMENT_VERSION = "0.2.0"' in (project / "app.py").read_text(encoding="utf-8")
+    assert (project / "Dockerfile").is_file() and not (project / ".git").exists()
 
 
 # --- faults -----------------------------------------------------------------------
@@ -420,7 +443,7 @@ def test_boolean_as_an_odd_string_is_refused_by_cookiecutter(tmp_path):
 def test_boolean_of_another_type_is_refused(tmp_path, capsys, value):
     with pytest.raises(SystemExit):
         bake(tmp_path / "out", include_docker=value)
-    (line,) = freshboot_lines(capsys.readouterr().err)
+    (line,) = refusal_reasons(capsys.readouterr().err)
     assert line.startswith("freshboot: include_docker must be yes or no")
     assert "include_docker=yes or include_docker=no" in line
     assert list((tmp_path / "out").iterdir()) == []
