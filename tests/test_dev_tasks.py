@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 
@@ -57,3 +60,64 @@ def test_demo_command_bakes_the_default_project_and_serves_it(tmp_path):
     assert f"demo project in {project}" in output
     assert 'DEPLOYMENT_VERSION = "0.1.0"' in (project / "app.py").read_text(encoding="utf-8")
     assert git_output(project, "log", "--format=%s") == "Initial commit from streamlit-freshboot"
+
+
+# --- every other command the README shows, on the repository as delivered ---------
+
+TEMPLATE_PATH_PLACEHOLDER = "path/to/streamlit-freshboot"
+DOCS = ("README.md", "CHANGELOG.md", "docs/cruft.md")
+
+
+def shown_commands(prefix: str) -> list[str]:
+    """Lines of the docs' code blocks that run ``prefix`` on a clone of this repository."""
+    found = []
+    for name in DOCS:
+        for line in (TEMPLATE_DIR / name).read_text(encoding="utf-8").splitlines():
+            command = line.split("#", 1)[0].strip()
+            if command.startswith(prefix) and TEMPLATE_PATH_PLACEHOLDER in command:
+                found.append(command)
+    return found
+
+
+def test_every_release_commit_the_docs_name_is_in_the_repository():
+    named = set()
+    for name in DOCS:
+        text = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+        named |= set(re.findall(r"--checkout ([0-9a-f]{7,40})\b", text))
+        named |= set(re.findall(r"\(commit ([0-9a-f]{7,40})\)", text))
+    assert named, "the docs name no release commit"
+    for commit in sorted(named):
+        assert git_output(TEMPLATE_DIR, "rev-parse", "--verify", f"{commit}^{{commit}}")
+    for name in DOCS:
+        text = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+        assert not re.search(r"--checkout v\d", text), f"{name} names a tag the repository lacks"
+
+
+def test_the_readme_cookiecutter_command_bakes_from_a_clone(tmp_path):
+    (command,) = shown_commands("cookiecutter ")
+    args = shlex.split(command.replace(TEMPLATE_PATH_PLACEHOLDER, str(TEMPLATE_DIR)))
+    args[1:1] = ["--no-input", "-o", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, "-m", *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "streamlit_app" / "app.py").is_file()
+
+
+@pytest.mark.slow
+def test_the_cruft_create_commands_the_docs_show_work(tmp_path):
+    commands = shown_commands("cruft create")
+    assert any("--checkout" in command for command in commands), commands
+    for number, command in enumerate(commands):
+        output = tmp_path / str(number)
+        output.mkdir()
+        args = shlex.split(command.replace(TEMPLATE_PATH_PLACEHOLDER, str(TEMPLATE_DIR)))
+        args[2:2] = ["--no-input", "--output-dir", str(output)]
+        done = subprocess.run(
+            [sys.executable, "-m", *args], cwd=output, capture_output=True, text=True
+        )
+        assert done.returncode == 0, (command, done.stderr)
+        state = json.loads((output / "streamlit_app" / ".cruft.json").read_text())
+        if "--checkout" in args:
+            wanted = args[args.index("--checkout") + 1]
+            assert state["commit"].startswith(wanted)
