@@ -31,6 +31,7 @@ from freshboot_template.render_mode import render_mode
 pytestmark = pytest.mark.slow
 
 CRUFT = [sys.executable, "-m", "cruft"]
+OLDEST_CRUFT = "2.15.0"  # the lower end of the range projects pin
 BAKE_TIME = "2026-01-02T03:04:05Z"
 PROJECT_NAME = 'Café "Ops" Board'
 SLUG = "cafe_ops_board"
@@ -536,6 +537,67 @@ def render_mode_called_from(module_name: str) -> str:
 )
 def test_render_mode_is_read_from_the_innermost_cruft_frame(module_name, mode):
     assert render_mode_called_from(module_name) == mode
+
+
+# --- the cruft releases projects pin -------------------------------------------------
+
+
+def pinned_cruft_range() -> str:
+    requirements = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "requirements-dev.txt"
+    lines = requirements.read_text(encoding="utf-8").splitlines()
+    return next(line.split("#")[0].strip() for line in lines if line.startswith("cruft"))
+
+
+def test_the_template_tests_the_newest_cruft_projects_pin():
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pinned = Requirement(pinned_cruft_range()).specifier
+    installed = metadata.version("cruft")
+    assert installed in pinned, (installed, pinned)
+    assert f"{Version(installed).major}.{Version(installed).minor + 1}.0" not in pinned
+    assert OLDEST_CRUFT in pinned and "2.14.0" not in pinned
+
+
+def test_the_oldest_cruft_projects_pin_updates_without_git_work(tmp_path):
+    """cruft 2.15 (the other end of the pinned range): create, a release, update."""
+    cruft_home = tmp_path / "cruft-oldest"
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--target",
+            cruft_home,
+            f"cruft=={OLDEST_CRUFT}",
+        ],
+        cwd=tmp_path,
+    )
+    env = dict(os.environ, PYTHONPATH=str(cruft_home))
+    version = run([sys.executable, "-c", "import cruft; print(cruft.__version__)"], tmp_path, env)
+    assert version.stdout.strip() == OLDEST_CRUFT
+    template = tmp_path / "template"
+    template.mkdir()
+    release_template_v1(template)
+    answers = json.dumps({"bake_time": BAKE_TIME})
+    create = [*CRUFT, "create", "--no-input", "--default-config", "--output-dir", tmp_path]
+    created = run([*create, "--extra-context", answers, template], cwd=tmp_path, env=env)
+    assert "git add .cruft.json" in created.stdout  # the hook knew it ran under cruft create
+    project = tmp_path / "streamlit_app"
+    git(project, "add", ".cruft.json")
+    git(project, "commit", "--quiet", "-m", "Record cruft state")
+    release_template_v2(template)
+    update = run([*CRUFT, "update", "-y"], cwd=project, env=env)
+    assert "Good work" in update.stdout
+    assert leftovers_of_merges(project) == []
+    assert nested_git_folders(project) == [".git"]
+    text = (project / "freshboot" / "markdown.py").read_text(encoding="utf-8")
+    assert text.endswith(HELPER_ADDITION)
 
 
 # --- what the generated README warns about ----------------------------------------------
