@@ -1,0 +1,131 @@
+"""Hostile files read by the public report: nothing leaks, nothing hangs, nothing renders.
+
+/api/health answers anyone, so whatever requirements.txt, the files it includes
+and .git hold must reach the report redacted, bounded and as literal text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from freshboot.report import build_report, format_report
+from freshboot.requirements import check_requirements
+
+HEALTH_PAGE = "app_pages/health.py"
+
+
+def health_page(root: Path) -> AppTest:
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page(HEALTH_PAGE)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def shown_on_page(at: AppTest) -> str:
+    elements = (*at.markdown, *at.caption, *at.success, *at.info, *at.error, *at.warning)
+    return "\n".join(str(element.value) for element in (*elements, *at.metric, *at.json))
+
+
+def add_lines(root: Path, text: str) -> None:
+    with (root / "requirements.txt").open("a", encoding="utf-8", newline="") as requirements:
+        requirements.write(text)
+
+
+def everything_shown(root: Path) -> str:
+    """The report as /api/health, `bump.py status` and the /health page show it."""
+    report = build_report(root)
+    return json.dumps(report) + format_report(report) + shown_on_page(health_page(root))
+
+
+# --- credentials ---------------------------------------------------------------
+
+# Each a line split by a backslash continuation, as pip joins it: with nothing between.
+CONTINUED = {
+    "pkg-a @ https://host.invalid/a-1.0-py3-none-any.whl\\\n?sig=SECRET1\n": (
+        "pkg-a @ https://host.invalid/a-1.0-py3-none-any.whl?***"
+    ),
+    "pkg-b @ git+https://user:\\\nSECRET2@git.invalid/org/b.git\n": (
+        "pkg-b @ git+https://***@git.invalid/org/b.git"
+    ),
+    "pkg-c @ https://user:SEC\\\nRET3@host.invalid/c.whl ; python_version >= '3'\n": (
+        'pkg-c @ https://***@host.invalid/c.whl ; python_version >= "3"'
+    ),
+    "pkg-d @ https://host.invalid/d.whl?token=SE\\\\\\\nCRET4\n": (
+        "pkg-d @ https://host.invalid/d.whl?***"
+    ),
+}
+
+
+def test_a_url_split_by_a_continuation_is_joined_as_pip_joins_it_then_redacted():
+    rows = check_requirements("".join(CONTINUED))
+    assert [row["requirement"] for row in rows] == list(CONTINUED.values())
+    # One requirement per continued line, numbered by its first line; each is
+    # a valid requirement (pip reads it so), not installed here.
+    assert [row["line"] for row in rows] == [1, 3, 5, 7]
+    assert {row["status"] for row in rows} == {"missing"}
+    assert "SECRET" not in json.dumps(rows)
+
+
+def test_a_comment_ends_a_continuation_and_is_dropped_as_pip_drops_it():
+    rows = check_requirements(
+        "pkg-e @ https://host.invalid/e.whl?a=SECRET5 \\\n# a comment ends it\npackaging>=1\n"
+    )
+    assert [(row["line"], row["requirement"]) for row in rows] == [
+        (1, "pkg-e @ https://host.invalid/e.whl?***"),
+        (3, "packaging>=1"),
+    ]
+
+
+def test_credentials_split_by_a_continuation_never_reach_the_report(project_copy):
+    add_lines(project_copy, "".join(CONTINUED))
+    # Indented continuations: pip keeps the spaces, so these lines are not
+    # valid requirements; what follows the URL is still never shown.
+    add_lines(project_copy, "pkg-f @ https://user:\\\n    SECRET6@host.invalid/f.whl\n")
+    add_lines(project_copy, "pkg-g @ https://host.invalid/g.whl?sig=\\\n    SECRET7\n")
+    add_lines(project_copy, "pkg-h @ https://host.invalid/h.whl\u00a0?sig=SECRET8\n")
+    add_lines(project_copy, "-e git+https://user:\\\n    SECRET9@git.invalid/org/e.git\n")
+    shown = everything_shown(project_copy)
+    assert "host.invalid" in shown and "pkg-f" in shown and "pkg-h" in shown
+    assert "SECRET" not in shown
+
+
+def test_index_and_find_links_lines_never_show_their_credentials(project_copy):
+    add_lines(
+        project_copy,
+        "--index-url https://user:SECRET1@pypi.invalid/simple\n"
+        "-i https://SECRET2@pypi.invalid/simple\n"
+        "--extra-index-url=https://user:SECRET3@pypi.invalid/simple\n"
+        "--find-links https://host.invalid/wheels?token=SECRET4\n"
+        "-f https://user:SECRET5@host.invalid/wheels\n"
+        "-r https://user:SECRET6@host.invalid/more-requirements.txt\n"
+        "pkg-i==1.0 --index-url https://user:SECRET7@pypi.invalid/simple\n"
+        "pkg-j==1.0 -i https://user:SECRET8@pypi.invalid/simple\n"
+        "pkg-k @ user:SECRET9@host.invalid/k.whl\n"
+        "pkg-l @ host.invalid/l.whl?sig=SECRET10\n",
+    )
+    shown = everything_shown(project_copy)
+    assert "pkg-i" in shown and "pkg-k" in shown and "pkg-l" in shown
+    assert "SECRET" not in shown
+
+
+def test_an_invalid_line_shows_nothing_after_its_url_and_its_detail_no_copy(project_copy):
+    add_lines(
+        project_copy,
+        "pkg-m @ https://host.invalid/m.whl SECRET1\n"
+        "pkg-n @ https://host.invalid/n.whl ; os_name == 'x' SECRET2\n"
+        "pkg-o (>=1 https://host.invalid/o.whl?sig=SECRET3\n",
+    )
+    report = build_report(project_copy)
+    invalid = [row for row in report["drift"] if row["status"] == "invalid"]
+    assert [row["requirement"] for row in invalid] == [
+        "pkg-m @ https://host.invalid/m.whl ***",
+        "pkg-n @ https://host.invalid/n.whl ***",
+        "pkg-o (>=1 https://host.invalid/o.whl?***",
+    ]
+    assert all(row["detail"].startswith("Expected ") for row in invalid)
+    assert "SECRET" not in json.dumps(report)
