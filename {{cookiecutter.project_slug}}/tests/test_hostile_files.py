@@ -7,10 +7,15 @@ and .git hold must reach the report redacted, bounded and as literal text.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from freshboot.gitinfo import git_commit
 from freshboot.report import build_report, format_report
 from freshboot.requirements import check_requirements
 
@@ -129,3 +134,117 @@ def test_an_invalid_line_shows_nothing_after_its_url_and_its_detail_no_copy(proj
     ]
     assert all(row["detail"].startswith("Expected ") for row in invalid)
     assert "SECRET" not in json.dumps(report)
+
+
+# --- .git ----------------------------------------------------------------------
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+OUTSIDE_TEXT = "OUTSIDE-FILE-CONTENT"
+
+
+def make_git_dir(folder: Path, head: str = "ref: refs/heads/main\n") -> Path:
+    """A .git folder as git lays it out, with ``head`` as its HEAD and one branch, main."""
+    (folder / "objects").mkdir(parents=True)
+    (folder / "refs" / "heads").mkdir(parents=True)
+    (folder / "HEAD").write_text(head, encoding="utf-8")
+    (folder / "refs" / "heads" / "main").write_text(COMMIT + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_well_formed_repository_gives_its_commit_and_branch(tmp_path):
+    make_git_dir(tmp_path / ".git")
+    assert git_commit(tmp_path) == {"commit": COMMIT, "branch": "main"}
+    (tmp_path / ".git" / "HEAD").write_text("a" * 64 + "\n", encoding="utf-8")
+    assert git_commit(tmp_path) == {"commit": "a" * 64, "branch": None}
+
+
+def test_head_pointing_outside_the_git_folder_gives_no_commit(project_copy):
+    (project_copy.parent / "hostname").write_text(OUTSIDE_TEXT + "\n", encoding="utf-8")
+    git_dir = project_copy / ".git"
+    if git_dir.exists():
+        shutil.rmtree(git_dir)
+    make_git_dir(git_dir, head="ref: ../../hostname\n")
+    assert build_report(project_copy)["git"] is None
+    for head in (
+        "ref: refs/heads/../../../hostname\n",
+        "ref: refs/heads/main/../../../../hostname\n",
+        f"ref: {project_copy.parent / 'hostname'}\n",
+        "ref: refs/heads/\x1b[31mred\n",
+        f"{OUTSIDE_TEXT}\n",
+    ):
+        (git_dir / "HEAD").write_text(head, encoding="utf-8")
+        report = build_report(project_copy)
+        assert report["git"] is None, head
+        assert OUTSIDE_TEXT not in everything_shown(project_copy)
+
+
+def test_a_ref_that_is_not_a_commit_id_or_leaves_the_git_folder_gives_no_commit(tmp_path):
+    git_dir = make_git_dir(tmp_path / ".git")
+    main = git_dir / "refs" / "heads" / "main"
+    main.write_text(OUTSIDE_TEXT + "\n", encoding="utf-8")
+    assert git_commit(tmp_path) == {"commit": None, "branch": "main"}
+    outside = tmp_path.parent / "outside-ref"
+    outside.write_text(COMMIT + "\n", encoding="utf-8")
+    main.unlink()
+    main.symlink_to(outside)
+    assert git_commit(tmp_path) == {"commit": None, "branch": "main"}
+    main.unlink()
+    (git_dir / "packed-refs").write_text(
+        f"# pack-refs with: peeled fully-peeled sorted\n{OUTSIDE_TEXT} refs/heads/main\n",
+        encoding="utf-8",
+    )
+    assert git_commit(tmp_path) == {"commit": None, "branch": "main"}
+
+
+def test_a_gitdir_or_commondir_naming_a_folder_that_is_no_repository_gives_no_commit(tmp_path):
+    odd = tmp_path / "odd"
+    (odd / "refs" / "heads").mkdir(parents=True)
+    (odd / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (odd / "refs" / "heads" / "main").write_text(COMMIT + "\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    for target in (odd, tmp_path / "missing", Path("/")):
+        (project / ".git").write_text(f"gitdir: {target}\n", encoding="utf-8")
+        assert git_commit(project) is None, target
+    # A worktree's git folder names the shared one in commondir.
+    worktree = tmp_path / "main" / "worktrees" / "wt"
+    worktree.mkdir(parents=True)
+    (worktree / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (project / ".git").write_text(f"gitdir: {worktree}\n", encoding="utf-8")
+    for commondir in ("../../../odd", "/", "../../../missing"):
+        (worktree / "commondir").write_text(commondir + "\n", encoding="utf-8")
+        assert git_commit(project) is None, commondir
+    make_git_dir(tmp_path / "main", head="ref: refs/heads/main\n")
+    (worktree / "commondir").write_text("../..\n", encoding="utf-8")
+    assert git_commit(project) == {"commit": COMMIT, "branch": "main"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_real_repositories_worktrees_and_packed_refs_give_their_commit(tmp_path):
+    def git(*args: str, cwd: Path = tmp_path / "repo") -> str:
+        env = {
+            **os.environ,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "Tests",
+            "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+            "GIT_COMMITTER_NAME": "Tests",
+            "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", "-b", "main")
+    git("commit", "-q", "--allow-empty", "-m", "first")
+    head = git("rev-parse", "HEAD")
+    assert git_commit(repo) == {"commit": head, "branch": "main"}
+    git("pack-refs", "--all")
+    assert git_commit(repo) == {"commit": head, "branch": "main"}
+    git("worktree", "add", "-q", "-b", "feature/x", str(tmp_path / "wt"))
+    assert git_commit(tmp_path / "wt") == {"commit": head, "branch": "feature/x"}
+    git("checkout", "-q", "--detach")
+    assert git_commit(repo) == {"commit": head, "branch": None}
