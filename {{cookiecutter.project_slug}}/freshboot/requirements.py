@@ -18,6 +18,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from freshboot.files import read_regular_text, why_unreadable
+
 REQUIREMENTS_FILE = "requirements.txt"
 # Lines a requirements file may hold that name no package by itself.
 URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", ".", "/")
@@ -272,9 +274,9 @@ def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
         lines = source.splitlines() if isinstance(source, str) else source
         return list(_check_lines(lines, REQUIREMENTS_FILE, None, installed, set()))
     try:
-        lines = source.read_text(encoding="utf-8").splitlines()
+        lines = read_regular_text(source).splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        detail = f"{source.name} cannot be read ({error.__class__.__name__})"
+        detail = f"{source.name} cannot be read ({why_unreadable(error)})"
         return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
     resolved = source.resolve()
     return list(_check_lines(lines, source.name, resolved.parent, installed, {resolved}))
@@ -319,9 +321,9 @@ def _check_included(
         return
     seen.add(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_regular_text(path).splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        detail = f"{target} cannot be read ({error.__class__.__name__})"
+        detail = f"{target} cannot be read ({why_unreadable(error)})"
         yield _row(number, shown, file=file, status="invalid", satisfied=False, detail=detail)
         return
     yield from _check_lines(lines, path.relative_to(root).as_posix(), root, installed, seen)

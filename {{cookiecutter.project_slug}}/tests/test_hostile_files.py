@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,68 @@ def test_real_repositories_worktrees_and_packed_refs_give_their_commit(tmp_path)
     assert git_commit(tmp_path / "wt") == {"commit": head, "branch": "feature/x"}
     git("checkout", "-q", "--detach")
     assert git_commit(repo) == {"commit": head, "branch": None}
+
+
+# --- files that are no regular files ---------------------------------------------
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+
+
+def within_seconds(seconds: float, function, fifo: Path | None = None):
+    """``function()``, failing when it is not done in ``seconds`` (a read blocked on ``fifo``)."""
+    results = []
+    worker = threading.Thread(target=lambda: results.append(function()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        if fifo is not None:  # let the blocked read see an end, so the thread ends
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail(f"still reading after {seconds} s")
+    return results[0]
+
+
+@needs_fifo
+def test_a_fifo_named_by_dash_r_is_not_read_and_nothing_hangs(project_copy):
+    os.mkfifo(project_copy / "pipe.txt")
+    add_lines(project_copy, "-r pipe.txt\n")
+    requirements = project_copy / "requirements.txt"
+    rows = within_seconds(10, lambda: check_requirements(requirements), project_copy / "pipe.txt")
+    (row,) = [row for row in rows if row["requirement"] == "-r pipe.txt"]
+    assert row["status"] == "invalid"
+    assert row["detail"] == "pipe.txt cannot be read (not a regular file)"
+
+
+@needs_fifo
+def test_a_fifo_as_requirements_txt_is_not_read_and_nothing_hangs(tmp_path):
+    os.mkfifo(tmp_path / "requirements.txt")
+    rows = within_seconds(
+        10, lambda: check_requirements(tmp_path / "requirements.txt"), tmp_path / "requirements.txt"
+    )
+    assert [row["detail"] for row in rows] == [
+        "requirements.txt cannot be read (not a regular file)"
+    ]
+
+
+@needs_fifo
+def test_a_fifo_as_a_git_file_is_not_read_and_nothing_hangs(tmp_path):
+    git_dir = make_git_dir(tmp_path / ".git")
+    for name in ("refs/heads/main", "HEAD"):
+        (git_dir / name).unlink()
+        os.mkfifo(git_dir / name)
+        assert within_seconds(10, lambda: git_commit(tmp_path), git_dir / name) in (
+            None,
+            {"commit": None, "branch": "main"},
+        )
+    shutil.rmtree(git_dir)
+    os.mkfifo(tmp_path / ".git")
+    assert within_seconds(10, lambda: git_commit(tmp_path), tmp_path / ".git") is None
+
+
+def test_a_folder_or_a_huge_file_named_by_dash_r_is_not_read(project_copy):
+    (project_copy / "folder.txt").mkdir()
+    (project_copy / "huge.txt").write_text("# a comment line\n" * 400_000, encoding="utf-8")
+    add_lines(project_copy, "-r folder.txt\n-r huge.txt\n")
+    rows = within_seconds(10, lambda: check_requirements(project_copy / "requirements.txt"))
+    details = {row["requirement"]: row["detail"] for row in rows}
+    assert details["-r folder.txt"] == "folder.txt cannot be read (not a regular file)"
+    assert details["-r huge.txt"] == "huge.txt cannot be read (larger than 4096 KiB)"
