@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -17,10 +18,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from freshboot.gitinfo import git_commit
+from freshboot.markdown import escape
 from freshboot.report import build_report, format_report
 from freshboot.requirements import check_requirements
 
 HEALTH_PAGE = "app_pages/health.py"
+WORD_JOINER = "\u2060"  # invisible; escape() puts it inside would-be autolinks
 
 
 def health_page(root: Path) -> AppTest:
@@ -314,3 +317,22 @@ def test_a_folder_or_a_huge_file_named_by_dash_r_is_not_read(project_copy):
     details = {row["requirement"]: row["detail"] for row in rows}
     assert details["-r folder.txt"] == "folder.txt cannot be read (not a regular file)"
     assert details["-r huge.txt"] == "huge.txt cannot be read (larger than 4096 KiB)"
+
+
+# --- literal text on the page ------------------------------------------------------
+
+MARKUP = [
+    "pkg @ https://host.invalid/p.whl",
+    "HTTP://host.invalid www.host.invalid WWW.host.invalid ops@host.invalid mailto:a@b.invalid",
+    "![image](http://127.0.0.1:1/pixel.png) [link](https://host.invalid) <img src=x>",
+    ":material/warning: :red[red] $x^2$ **bold** `code` ~~gone~~ | cell | &amp; # heading",
+]
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_escaped_text_holds_no_markup_and_nothing_an_autolink_could_start(text):
+    # What Streamlit's frontend looks for autolinks in: the text after escapes.
+    rendered = re.sub(r"\\(.)", r"\1", escape(text))
+    assert not re.search(r"(?i)https?:|www\.|[\w.+-]@", rendered)
+    assert rendered.replace(WORD_JOINER, "") == text
+    assert re.fullmatch(r"(\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~])*", escape(text))

@@ -1,0 +1,178 @@
+"""Hostile files and requests against a real server: what the /health page shows stays literal.
+
+One baked project with a hostile requirements.txt and DEPLOYMENT_VERSION runs
+under `streamlit run app.py` on 127.0.0.1; a headless Chromium reads its /health
+page. A second local HTTP server stands for an attacker's image host: the page
+must never make the browser fetch from it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+
+import pytest
+from helpers import bake, free_port
+from test_health_server import (
+    CHROMIUM_FLAGS,
+    cache_buttons_state,
+    chromium_paths,
+    page_text,
+    streamlit_run,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+LINK_HOST = "freshboot-link.invalid"
+# Reaches the server as 127.0.0.1 does, under a name that is not a loopback one,
+# as a TCP forwarder reached by the machine's public name would.
+PUBLIC_NAME = "freshboot-public.invalid"
+WORD_JOINER = "\u2060"
+
+
+class ImageHost:
+    """A local HTTP server that records every path a browser asks it for."""
+
+    def __init__(self):
+        self.requested: list[str] = []
+        requested = self.requested
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                requested.append(self.path)
+                self.send_response(404)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def hostile_version(images: ImageHost) -> str:
+    return (
+        f"![v]({images.url('/version.png')}) ops@{LINK_HOST} www.{LINK_HOST}"
+        f" https://{LINK_HOST}/version <img src={images.url('/version-html.png')}>"
+    )
+
+
+def hostile_requirements(images: ImageHost) -> str:
+    return (
+        f"link-pkg @ https://{LINK_HOST}/link-1.0-py3-none-any.whl\n"
+        f"www.{LINK_HOST}/wheel-1.0.tar.gz\n"
+        f"-e git+https://{LINK_HOST}/org/repo.git#egg=repo\n"
+        f"![pixel]({images.url('/requirement.png')})\n"
+        f'<img src="{images.url("/requirement-html.png")}">\n'
+        f"[click](https://{LINK_HOST}/click)\n"
+        f"-r ops@{LINK_HOST}\n"
+        ":material/warning: :red[red] $x^2$ **bold**\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def images():
+    with ImageHost() as host:
+        yield host
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, images):
+    project = bake(tmp_path_factory.mktemp("hostile-report"))
+    with (project / "requirements.txt").open("a", encoding="utf-8") as requirements:
+        requirements.write(hostile_requirements(images))
+    app = project / "app.py"
+    lines = app.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("DEPLOYMENT_VERSION"))
+    lines[first] = f'DEPLOYMENT_VERSION = "{hostile_version(images)}"\n'
+    app.write_text("".join(lines), encoding="utf-8")
+    with streamlit_run(project, "app.py") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    browser_path, driver_path = chromium_paths()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_path
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    flags = (
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        f"--host-resolver-rules=MAP {PUBLIC_NAME} 127.0.0.1",
+    )
+    for flag in flags:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def open_health_page(browser, url: str) -> str:
+    """Load the /health page at ``url``; its text once the cache section has rendered."""
+    browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
+    browser.get(url)
+    wait_for(lambda: cache_buttons_state(browser), "the health page")
+    return page_text(browser).replace(WORD_JOINER, "")
+
+
+ANY_LINK_OR_IMAGE = ":is(a[href], img[src])"
+
+
+def links_and_images(browser, images: ImageHost, selector: str) -> list[str]:
+    """The links and images ``selector`` finds that file text could have made."""
+    from selenium.webdriver.common.by import By
+
+    found = []
+    for element in browser.find_elements(By.CSS_SELECTOR, selector):
+        target = element.get_attribute("href") or element.get_attribute("src") or ""
+        if LINK_HOST in target or images.url("/") in target or target.startswith("mailto:"):
+            found.append(element.get_attribute("outerHTML"))
+    return found
+
+
+def test_file_text_on_the_health_page_makes_no_link_and_no_image(server, images, browser):
+    text = open_health_page(browser, server.url("/health"))
+    # Shown, as literal text, in the requirements and deployment tables.
+    assert f"link-pkg @ https://{LINK_HOST}/link-1.0-py3-none-any.whl" in text
+    assert f"www.{LINK_HOST}/wheel-1.0.tar.gz" in text
+    assert f"ops@{LINK_HOST} www.{LINK_HOST} https://{LINK_HOST}/version" in text
+    assert "![pixel](" in text and ":material/warning: :red[red] $x^2$ **bold**" in text
+    # The metric is left to the test below.
+    assert (
+        links_and_images(browser, images, f'{ANY_LINK_OR_IMAGE}:not([data-testid="stMetric"] *)')
+        == []
+    )
+    assert [path for path in images.requested if "version" not in path] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="health_page.render must pass DEPLOYMENT_VERSION through markdown.escape for st.metric",
+)
+def test_deployment_version_metric_fetches_no_image(server, images, browser):
+    from selenium.webdriver.common.by import By
+
+    open_health_page(browser, server.url("/health"))
+    metric = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')
+    assert metric.text.replace(WORD_JOINER, "") == hostile_version(images)
+    assert links_and_images(browser, images, f'[data-testid="stMetric"] {ANY_LINK_OR_IMAGE}') == []
+    assert images.requested == []
