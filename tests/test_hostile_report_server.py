@@ -9,10 +9,14 @@ must never make the browser fetch from it.
 from __future__ import annotations
 
 import http.server
+import shutil
+import subprocess
 import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from helpers import bake, free_port
+from helpers import bake, free_port, stop, wait_until_healthy
 from test_health_server import (
     CHROMIUM_FLAGS,
     cache_buttons_state,
@@ -120,6 +124,7 @@ def browser(tmp_path_factory):
     for flag in flags:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.execute_cdp_cmd("Network.enable", {})
     try:
         yield driver
     finally:
@@ -176,3 +181,103 @@ def test_deployment_version_metric_fetches_no_image(server, images, browser):
     assert metric.text.replace(WORD_JOINER, "") == hostile_version(images)
     assert links_and_images(browser, images, f'[data-testid="stMetric"] {ANY_LINK_OR_IMAGE}') == []
     assert images.requested == []
+
+
+# --- cache buttons ---------------------------------------------------------------------
+
+# Headers of proxies, CDNs and tunnels beyond the four test_health_server checks
+# (Via, which browsers may not set, comes from a real nginx below).
+MORE_PROXY_HEADERS = {
+    "X-Forwarded-Proto": "https",
+    "Cf-Connecting-Ip": "203.0.113.7",
+    "True-Client-Ip": "203.0.113.7",
+    "X-Client-Ip": "203.0.113.7",
+    "Fastly-Client-Ip": "203.0.113.7",
+    "X-Original-Forwarded-For": "203.0.113.7",
+}
+
+
+def test_a_direct_loopback_request_turns_the_cache_buttons_on(server, browser):
+    for base in (server.url(""), f"http://localhost:{server.port}"):
+        text = open_health_page(browser, f"{base}/health")
+        assert cache_buttons_state(browser) == "on", base
+        assert "server.address is a loopback address" in text
+        assert "A plain TCP forwarder on this machine" in text
+
+
+def test_each_proxy_header_keeps_the_cache_buttons_off(server, browser):
+    open_health_page(browser, server.url("/health"))
+    for header, value in MORE_PROXY_HEADERS.items():
+        browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {header: value}})
+        browser.refresh()
+        state = wait_for(lambda: cache_buttons_state(browser), f"the page with {header}")
+        assert state == "off", header
+        assert f"came through a proxy (it carries {header})" in page_text(browser)
+
+
+def test_a_request_naming_the_app_by_a_public_name_keeps_the_cache_buttons_off(server, browser):
+    """As a TCP forwarder reached by the machine's name would pass it on."""
+    text = open_health_page(browser, f"http://{PUBLIC_NAME}:{server.port}/health")
+    assert cache_buttons_state(browser) == "off"
+    assert "names the app by an address that is not a loopback one (its Host header)" in text
+
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+NGINX_CONFIG = """
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log stderr error;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_http_version 1.1;
+            proxy_buffering off;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_set_header Via "1.1 freshboot-test-proxy";
+        }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_adding_via(upstream_port: int, folder: Path):
+    """A real nginx on 127.0.0.1 in front of ``upstream_port`` that adds a Via header.
+
+    Browsers may not set Via themselves, so a proxy has to.
+    """
+    if NGINX is None:
+        pytest.skip("needs nginx")
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o777)  # nginx's workers may run as another user
+    port = free_port()
+    config = folder / "nginx.conf"
+    config.write_text(
+        NGINX_CONFIG.format(prefix=folder, port=port, upstream=upstream_port), encoding="utf-8"
+    )
+    log = folder / "nginx.log"
+    with log.open("w", encoding="utf-8") as output:
+        command = [NGINX, "-p", str(folder), "-c", str(config), "-g", "daemon off;"]
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_healthy(process, port, log, 30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+def test_a_proxy_adding_via_keeps_the_cache_buttons_off(server, browser, tmp_path):
+    with nginx_adding_via(server.port, tmp_path / "nginx") as proxy:
+        text = open_health_page(browser, f"{proxy}/health")
+    assert cache_buttons_state(browser) == "off"
+    assert "came through a proxy (it carries Via)" in text

@@ -364,3 +364,69 @@ def test_bump_status_prints_escape_codes_from_files_visibly(project_copy):
     assert "pkg-esc" in done.stdout
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert "\\x1b[2J" in done.stdout
+
+
+# --- cache buttons -------------------------------------------------------------------
+
+LOCAL_HEADERS = {"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}
+PROXY_HEADER_NAMES = [
+    "Forwarded",
+    "Via",
+    "X-Forwarded-For",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Forwarded-Port",
+    "X-Forwarded-Server",
+    "X-Forwarded-Prefix",
+    "X-Real-Ip",
+    "X-Client-Ip",
+    "X-Cluster-Client-Ip",
+    "True-Client-Ip",
+    "Cf-Connecting-Ip",
+    "Cf-Ray",
+    "Cdn-Loop",
+    "Fastly-Client-Ip",
+    "X-Original-Forwarded-For",
+    "X-Envoy-External-Address",
+    "x-amzn-trace-id",
+]
+
+
+@pytest.mark.parametrize("header", PROXY_HEADER_NAMES)
+def test_any_proxy_header_means_the_request_is_not_local(header):
+    from freshboot.cache_tools import locality_problem
+
+    problem = locality_problem("127.0.0.1", None, {**LOCAL_HEADERS, header: "203.0.113.7"})
+    assert problem is not None and "came through a proxy" in problem
+
+
+@pytest.mark.parametrize(
+    ("client", "headers"),
+    [
+        ("203.0.113.7", LOCAL_HEADERS),
+        ("10.0.0.2", LOCAL_HEADERS),
+        (None, {"Host": "app.example.invalid", "Origin": "http://127.0.0.1:8501"}),
+        (None, {"Host": "192.0.2.1:8501"}),
+        (None, {"Host": "127.0.0.1:8501", "Origin": "https://evil.example.invalid"}),
+        (None, {"Host": "127.0.0.1:8501", "Origin": "null"}),
+    ],
+)
+def test_a_client_or_a_name_beyond_loopback_means_the_request_is_not_local(client, headers):
+    from freshboot.cache_tools import locality_problem
+
+    assert locality_problem("127.0.0.1", client, headers) is not None
+
+
+@pytest.mark.parametrize(
+    ("address", "client", "headers"),
+    [
+        ("127.0.0.1", None, LOCAL_HEADERS),
+        ("localhost", "127.0.0.2", {"Host": "localhost:8501"}),
+        ("::1", "::1", {"Host": "[::1]:8501", "Origin": "http://[::1]:8501"}),
+        ("127.0.0.1", "::ffff:127.0.0.1", {}),
+    ],
+)
+def test_a_loopback_request_to_a_loopback_server_is_local(address, client, headers):
+    from freshboot.cache_tools import locality_problem
+
+    assert locality_problem(address, client, headers) is None
