@@ -155,6 +155,8 @@ def links_and_images(browser, images: ImageHost, selector: str) -> list[str]:
 
 
 def test_file_text_on_the_health_page_makes_no_link_and_no_image(server, images, browser):
+    from selenium.webdriver.common.by import By
+
     text = open_health_page(browser, server.url("/health"))
     # Shown, as literal text, in the requirements and deployment tables.
     assert f"link-pkg @ https://{LINK_HOST}/link-1.0-py3-none-any.whl" in text
@@ -162,11 +164,14 @@ def test_file_text_on_the_health_page_makes_no_link_and_no_image(server, images,
     assert f"ops@{LINK_HOST} www.{LINK_HOST} https://{LINK_HOST}/version" in text
     assert "![pixel](" in text and ":material/warning: :red[red] $x^2$ **bold**" in text
     # The metric is left to the test below.
-    assert (
-        links_and_images(browser, images, f'{ANY_LINK_OR_IMAGE}:not([data-testid="stMetric"] *)')
-        == []
-    )
+    outside_metric = f'{ANY_LINK_OR_IMAGE}:not([data-testid="stMetric"] *)'
+    assert links_and_images(browser, images, outside_metric) == []
     assert [path for path in images.requested if "version" not in path] == []
+    # The report as JSON, in its expander: its strings are plain text too.
+    expander = browser.find_element(By.CSS_SELECTOR, '[data-testid="stExpander"]')
+    expander.find_element(By.TAG_NAME, "summary").click()
+    wait_for(lambda: "link-1.0-py3-none-any.whl" in expander.text, "the JSON report")
+    assert links_and_images(browser, images, outside_metric) == []
 
 
 @pytest.mark.xfail(

@@ -27,7 +27,7 @@ URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", "
 # runs to the next whitespace, as the URL of a PEP 508 requirement does.
 URL = re.compile(r"[a-z][a-z0-9+.-]*:/\S*", re.IGNORECASE)
 # "user:password@" or "token@" outside a URL with a scheme.
-USERINFO = re.compile(r"[^\s@/]+@(?=[^\s@])")
+USERINFO = re.compile(r"""[^\s@/"']+@(?=[^\s@])""")
 HIDDEN = "***"
 # pip's own rule (pip/_internal/req/req_file.py): "#" at the start or after whitespace.
 COMMENT = re.compile(r"(^|\s+)#.*$")
@@ -159,7 +159,8 @@ def shown_line(text: str) -> str:
 
     Whatever follows its first URL is hidden: a URL broken by whitespace (an
     indented continuation, a non-breaking space) would show its tail otherwise.
-    Without a URL, whatever follows an ``@`` is hidden for the same reason.
+    Without a URL, everything from the word holding the first ``@`` on is hidden
+    (``user:password@host``) for the same reason.
     """
     match = URL.search(text)
     if match is not None:
@@ -169,18 +170,19 @@ def shown_line(text: str) -> str:
             + redact_url(match[0])
             + (f" {HIDDEN}" if rest.strip() else "")
         )
-    if "@" in text:
-        return redact(text.partition("@")[0]) + f"@ {HIDDEN}"
-    return redact(text)
+    at_word = re.search(r"\S*@", text)
+    if at_word is not None:
+        return text[: at_word.start()] + HIDDEN
+    return text
 
 
 def shown_requirement(requirement: Requirement, written: str) -> str:
     """A valid requirement as the report shows it: its URL redacted, its pip options left out."""
     if requirement.url is None:
-        return written
+        return redact(written)  # a URL could only hide in a marker's quoted string
     extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
     shown = f"{requirement.name}{extras} @ {redact_url(requirement.url)}"
-    return shown if requirement.marker is None else f"{shown} ; {requirement.marker}"
+    return shown if requirement.marker is None else f"{shown} ; {redact(str(requirement.marker))}"
 
 
 def split_options(text: str) -> tuple[str, str]:

@@ -116,10 +116,13 @@ def test_index_and_find_links_lines_never_show_their_credentials(project_copy):
         "pkg-i==1.0 --index-url https://user:SECRET7@pypi.invalid/simple\n"
         "pkg-j==1.0 -i https://user:SECRET8@pypi.invalid/simple\n"
         "pkg-k @ user:SECRET9@host.invalid/k.whl\n"
-        "pkg-l @ host.invalid/l.whl?sig=SECRET10\n",
+        "pkg-l @ host.invalid/l.whl?sig=SECRET10\n"
+        "-e user:SECRET11@host.invalid/e\n"
+        "pkg-n ; python_version == 'https://user:SECRET12@host.invalid'\n"
+        "pkg-o @ https://host.invalid/o.whl ; python_version == 'user:SECRET13@host'\n",
     )
     shown = everything_shown(project_copy)
-    assert "pkg-i" in shown and "pkg-k" in shown and "pkg-l" in shown
+    assert "pkg-i" in shown and "pkg-k" in shown and "pkg-l" in shown and "pkg-o" in shown
     assert "SECRET" not in shown
 
 
