@@ -19,7 +19,6 @@ import pytest
 from helpers import bake, free_port, stop, wait_until_healthy
 from test_health_server import (
     CHROMIUM_FLAGS,
-    cache_buttons_state,
     chromium_paths,
     page_text,
     streamlit_run,
@@ -131,6 +130,26 @@ def browser(tmp_path_factory):
         driver.quit()
 
 
+def text_content(browser, element=None) -> str:
+    """The text in ``element``, or in the whole page without one.
+
+    Read by the browser itself: Selenium's ``.text`` takes seconds on a page this size.
+    """
+    if element is None:
+        return browser.execute_script("return document.body.textContent")
+    return browser.execute_script("return arguments[0].textContent", element)
+
+
+def cache_buttons_state(browser) -> str | None:
+    """``on`` or ``off`` once the /health page has rendered its cache section, else None."""
+    text = text_content(browser)
+    if "Clear st.cache_data" in text:
+        return "on"
+    if "Off. To turn them on" in text:
+        return "off"
+    return None
+
+
 def open_health_page(browser, url: str) -> str:
     """Load the /health page at ``url``; its text once the cache section has rendered."""
     browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
@@ -170,7 +189,7 @@ def test_file_text_on_the_health_page_makes_no_link_and_no_image(server, images,
     # The report as JSON, in its expander: its strings are plain text too.
     expander = browser.find_element(By.CSS_SELECTOR, '[data-testid="stExpander"]')
     expander.find_element(By.TAG_NAME, "summary").click()
-    wait_for(lambda: "link-1.0-py3-none-any.whl" in expander.text, "the JSON report")
+    wait_for(lambda: "link-1.0-py3-none-any.whl" in text_content(browser, expander), "the JSON")
     assert links_and_images(browser, images, outside_metric) == []
 
 
@@ -190,15 +209,13 @@ def test_deployment_version_metric_fetches_no_image(server, images, browser):
 
 # --- cache buttons ---------------------------------------------------------------------
 
-# Headers of proxies, CDNs and tunnels beyond the four test_health_server checks
-# (Via, which browsers may not set, comes from a real nginx below).
+# The proxy headers the issue found unlocking the buttons, beyond the four
+# test_health_server checks; the generated project's tests check every header
+# of the list one by one. Via, which browsers may not set, comes from nginx below.
 MORE_PROXY_HEADERS = {
     "X-Forwarded-Proto": "https",
     "Cf-Connecting-Ip": "203.0.113.7",
     "True-Client-Ip": "203.0.113.7",
-    "X-Client-Ip": "203.0.113.7",
-    "Fastly-Client-Ip": "203.0.113.7",
-    "X-Original-Forwarded-For": "203.0.113.7",
 }
 
 
@@ -217,7 +234,7 @@ def test_each_proxy_header_keeps_the_cache_buttons_off(server, browser):
         browser.refresh()
         state = wait_for(lambda: cache_buttons_state(browser), f"the page with {header}")
         assert state == "off", header
-        assert f"came through a proxy (it carries {header})" in page_text(browser)
+        assert f"came through a proxy (it carries {header})" in text_content(browser)
 
 
 def test_a_request_naming_the_app_by_a_public_name_keeps_the_cache_buttons_off(server, browser):
