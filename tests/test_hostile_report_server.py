@@ -11,12 +11,13 @@ from __future__ import annotations
 import http.server
 import shutil
 import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import bake, free_port, stop, wait_until_healthy
+from helpers import bake, free_port, run, stop, wait_until_healthy
 from test_health_server import (
     CHROMIUM_FLAGS,
     chromium_paths,
@@ -32,6 +33,8 @@ LINK_HOST = "freshboot-link.invalid"
 # as a TCP forwarder reached by the machine's public name would.
 PUBLIC_NAME = "freshboot-public.invalid"
 WORD_JOINER = "\u2060"
+# Clear the screen, retitle the terminal, ring the bell.
+ESCAPE_CODES = "\x1b[2J\x1b]0;pwned\x07"
 
 
 class ImageHost:
@@ -83,6 +86,7 @@ def hostile_requirements(images: ImageHost) -> str:
         f"[click](https://{LINK_HOST}/click)\n"
         f"-r ops@{LINK_HOST}\n"
         ":material/warning: :red[red] $x^2$ **bold**\n"
+        f"{ESCAPE_CODES}esc-pkg >= 1\n"
     )
 
 
@@ -93,7 +97,8 @@ def images():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, images):
+def project(tmp_path_factory, images) -> Path:
+    """A baked project with a hostile requirements.txt and DEPLOYMENT_VERSION."""
     project = bake(tmp_path_factory.mktemp("hostile-report"))
     with (project / "requirements.txt").open("a", encoding="utf-8") as requirements:
         requirements.write(hostile_requirements(images))
@@ -102,6 +107,11 @@ def server(tmp_path_factory, images):
     first = next(i for i, line in enumerate(lines) if line.startswith("DEPLOYMENT_VERSION"))
     lines[first] = f'DEPLOYMENT_VERSION = "{hostile_version(images)}"\n'
     app.write_text("".join(lines), encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def server(project):
     with streamlit_run(project, "app.py") as running:
         yield running
 
@@ -303,3 +313,14 @@ def test_a_proxy_adding_via_keeps_the_cache_buttons_off(server, browser, tmp_pat
         text = open_health_page(browser, f"{proxy}/health")
     assert cache_buttons_state(browser) == "off"
     assert "came through a proxy (it carries Via)" in text
+
+
+# --- the terminal ------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="bump.py status must print visible(format_report(...))")
+def test_bump_status_prints_escape_codes_from_files_visibly(project):
+    done = run([sys.executable, "scripts/bump.py", "status"], cwd=project, check=False)
+    assert "esc-pkg" in done.stdout
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "\\x1b[2J\\x1b]0;pwned\\x07esc-pkg" in done.stdout

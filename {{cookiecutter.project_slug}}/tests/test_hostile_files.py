@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -350,22 +349,6 @@ def test_visible_shows_control_characters_as_escapes_and_keeps_newlines():
     text = "a\x1b[2Jb\x1b]0;title\x07c\rd\te\x00f\x7fg\x9bh\u202ei\n"
     assert visible(text) == "a\\x1b[2Jb\\x1b]0;title\\x07c\\rd\\te\\x00f\\x7fg\\x9bh\\u202ei\n"
     assert visible("plain: café, 日本, ok\nline two") == "plain: café, 日本, ok\nline two"
-
-
-@pytest.mark.xfail(strict=True, reason="bump.py status must print visible(format_report(report))")
-def test_bump_status_prints_escape_codes_from_files_visibly(project_copy):
-    add_lines(project_copy, "pkg-esc\x1b[2J\x1b]0;pwned\x07 @ https://host.invalid/x.whl\n")
-    done = subprocess.run(
-        [sys.executable, "scripts/bump.py", "status"],
-        cwd=project_copy,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=120,
-    )
-    assert "pkg-esc" in done.stdout
-    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
-    assert "\\x1b[2J" in done.stdout
 
 
 # --- cache buttons -------------------------------------------------------------------
