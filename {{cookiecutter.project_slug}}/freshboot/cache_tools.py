@@ -58,9 +58,9 @@ PROXY_HEADER_PREFIXES = (
 )
 PLAIN_HEADER_NAME = re.compile(r"[A-Za-z0-9-]{1,64}")
 RESIDUAL_RISK = (
-    "A plain TCP forwarder on this machine (socat, an SSH tunnel, a port forward) passes"
-    " other machines' requests on as local ones and cannot be told apart: run none to this"
-    " port unless everyone it lets in may clear the caches."
+    "A plain TCP forwarder on this machine (socat, an SSH tunnel, a port forward) can make"
+    " other machines' requests look local, and nothing here can tell: run none to this port"
+    " unless everyone it lets in may clear the caches."
 )
 
 
