@@ -18,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from freshboot.files import read_regular_text, why_unreadable
+from freshboot.files import UnreadableFile, read_regular_text, why_unreadable
 
 REQUIREMENTS_FILE = "requirements.txt"
 # Lines a requirements file may hold that name no package by itself.
@@ -275,13 +275,17 @@ def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
     if not isinstance(source, Path):
         lines = source.splitlines() if isinstance(source, str) else source
         return list(_check_lines(lines, REQUIREMENTS_FILE, None, installed, set()))
+    # pip reads includes relative to the folder that names the file, not to where a
+    # link to it leads; a link leading out of that folder is not followed at all.
+    folder, resolved = source.parent.resolve(), source.resolve()
     try:
+        if not resolved.is_relative_to(folder):
+            raise UnreadableFile("a link to a file outside the project folder")
         lines = read_regular_text(source).splitlines()
     except (OSError, UnicodeDecodeError) as error:
         detail = f"{source.name} cannot be read ({why_unreadable(error)})"
         return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
-    resolved = source.resolve()
-    return list(_check_lines(lines, source.name, resolved.parent, installed, {resolved}))
+    return list(_check_lines(lines, source.name, folder, installed, {resolved}))
 
 
 def _check_lines(

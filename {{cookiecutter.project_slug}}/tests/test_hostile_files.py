@@ -24,6 +24,7 @@ from freshboot.requirements import check_requirements
 
 HEALTH_PAGE = "app_pages/health.py"
 WORD_JOINER = "\u2060"  # invisible; escape() puts it inside would-be autolinks
+needs_symlinks = pytest.mark.skipif(os.name == "nt", reason="symlinks need extra rights on Windows")
 
 
 def health_page(root: Path) -> AppTest:
@@ -143,6 +144,34 @@ def test_an_invalid_line_shows_nothing_after_its_url_and_its_detail_no_copy(proj
     assert "SECRET" not in json.dumps(report)
 
 
+@needs_symlinks
+def test_requirements_txt_linking_out_of_the_project_is_not_read(project_copy):
+    outside = project_copy.parent / "outside.txt"
+    outside.write_text("outside-only-package==1.0\n", encoding="utf-8")
+    (project_copy / "requirements.txt").unlink()
+    (project_copy / "requirements.txt").symlink_to(outside)
+    rows = check_requirements(project_copy / "requirements.txt")
+    assert [row["detail"] for row in rows] == [
+        "requirements.txt cannot be read (a link to a file outside the project folder)"
+    ]
+    assert "outside-only-package" not in json.dumps(rows)
+
+
+@needs_symlinks
+def test_a_linked_requirements_txt_includes_files_relative_to_the_project_as_pip_does(
+    project_copy,
+):
+    (project_copy / "requirements").mkdir()
+    (project_copy / "requirements" / "prod.txt").write_text("-r base.txt\n", encoding="utf-8")
+    (project_copy / "base.txt").write_text("packaging>=1\n", encoding="utf-8")
+    (project_copy / "requirements.txt").unlink()
+    (project_copy / "requirements.txt").symlink_to(Path("requirements") / "prod.txt")
+    rows = check_requirements(project_copy / "requirements.txt")
+    assert [(row["file"], row["requirement"], row["status"]) for row in rows] == [
+        ("base.txt", "packaging>=1", "ok")
+    ]
+
+
 # --- .git ----------------------------------------------------------------------
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -184,6 +213,7 @@ def test_head_pointing_outside_the_git_folder_gives_no_commit(project_copy):
         assert git_commit(project_copy) is None, head
 
 
+@needs_symlinks
 def test_a_ref_that_is_not_a_commit_id_or_leaves_the_git_folder_gives_no_commit(tmp_path):
     git_dir = make_git_dir(tmp_path / ".git")
     main = git_dir / "refs" / "heads" / "main"
