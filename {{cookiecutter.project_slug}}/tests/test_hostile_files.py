@@ -329,13 +329,18 @@ def test_a_fifo_as_requirements_txt_is_not_read_and_nothing_hangs(tmp_path):
 @needs_fifo
 def test_a_fifo_as_a_git_file_is_not_read_and_nothing_hangs(tmp_path):
     git_dir = make_git_dir(tmp_path / ".git")
-    for name in ("refs/heads/main", "HEAD"):
-        (git_dir / name).unlink()
-        os.mkfifo(git_dir / name)
-        assert within_seconds(10, lambda: git_commit(tmp_path), git_dir / name) in (
-            None,
-            {"commit": None, "branch": "main"},
-        )
+    main, packed, head = git_dir / "refs/heads/main", git_dir / "packed-refs", git_dir / "HEAD"
+
+    def replace_by_a_fifo(path: Path) -> None:
+        if path.exists():
+            path.unlink()
+        os.mkfifo(path)
+
+    # The branch as a loose ref, then in packed-refs (the loose one gone), then HEAD.
+    for fifo in (main, packed, head):
+        replace_by_a_fifo(fifo)
+        assert within_seconds(10, lambda: git_commit(tmp_path), fifo) is None
+        fifo.unlink()
     shutil.rmtree(git_dir)
     os.mkfifo(tmp_path / ".git")
     assert within_seconds(10, lambda: git_commit(tmp_path), tmp_path / ".git") is None
