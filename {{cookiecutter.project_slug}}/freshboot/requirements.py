@@ -13,21 +13,29 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from freshboot.files import UnreadableFile, read_regular_text, why_unreadable
+
 REQUIREMENTS_FILE = "requirements.txt"
 # Lines a requirements file may hold that name no package by itself.
 URL_PREFIXES = ("http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", ".", "/")
-# A URL inside a requirement line, e.g. "pkg @ https://host/p.whl?token=..." or "git+https://...".
-URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+# A URL inside a line, e.g. "pkg @ https://host/p.whl?token=..." or "git+https:/...": it
+# runs to the next whitespace, as the URL of a PEP 508 requirement does.
+URL = re.compile(r"[a-z][a-z0-9+.-]*:/\S*", re.IGNORECASE)
+# "user:password@" or "token@" outside a URL with a scheme.
+USERINFO = re.compile(r"""[^\s@/"']+@(?=[^\s@])""")
 HIDDEN = "***"
+# pip's own rule (pip/_internal/req/req_file.py): "#" at the start or after whitespace.
+COMMENT = re.compile(r"(^|\s+)#.*$")
 # "-r base.txt", "-rbase.txt", "--requirement base.txt", "--requirement=base.txt"
 INCLUDE = re.compile(r"(?:-r|--requirement(?=[\s=]))\s*=?\s*(?P<path>\S+)")
 EDITABLE = re.compile(r"-e|--editable(?=[\s=])")
+# pip fetches a file included by URL; the report reads only files in the project.
+INCLUDED_URL = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 _installed: dict[str, str] | None = None
 _installed_key: tuple | None = None
@@ -71,55 +79,127 @@ def installed_versions() -> dict[str, str]:
 # --- requirements drift ------------------------------------------------------
 
 
-def _logical_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
-    """(first line number, text) with comments removed and ``\\`` continuations joined."""
-    pending, start = "", 0
+def _joined_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
+    """pip's ``join_lines``: a line ending in ``\\`` joins the next with nothing between.
+
+    Every backslash at either end of a continued line goes; a comment line ends a
+    continuation. A joined line takes the number of its first line.
+    """
+    first, parts = 0, []
     for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n").lstrip("\ufeff")
-        if line.lstrip().startswith("#"):
-            line = ""
-        elif " #" in line or "\t#" in line:
-            line = line[: min(i for i in (line.find(" #"), line.find("\t#")) if i >= 0)]
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
+        line = raw.rstrip("\r\n")
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if line.endswith("\\") and not COMMENT.match(line):
+            first = first if parts else number
+            parts.append(line.strip("\\"))
             continue
-        text, pending = (pending + line).strip(), ""
+        if COMMENT.match(line):
+            line = " " + line  # so it is still a comment once joined
+        if parts:
+            yield first, "".join([*parts, line])
+            parts = []
+        else:
+            yield number, line
+    if parts:
+        yield first, "".join(parts)
+
+
+def _logical_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
+    """(first line number, text) as pip reads them: lines joined first, then comments removed.
+
+    Environment variables (``${TOKEN}``) are left as written: pip would expand
+    them, the public report must not.
+    """
+    for number, line in _joined_lines(lines):
+        text = COMMENT.sub("", line).strip()
         if text:
-            yield start, text
-    if pending.strip():
-        yield start, pending.strip()
+            yield number, text
+
+
+def _hide_query_and_fragment(text: str) -> str:
+    query, fragment = text.find("?"), text.find("#")
+    if query >= 0 and (fragment < 0 or query < fragment):
+        return text[:query] + "?" + HIDDEN + ("#" + HIDDEN if fragment > query else "")
+    if fragment >= 0:
+        return text[:fragment] + "#" + HIDDEN
+    return text
 
 
 def redact_url(url: str) -> str:
-    """``url`` without what may hold a token: user and password, query and fragment."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. a broken [IPv6] host: show the scheme only
-        return url.split("://", 1)[0] + "://" + HIDDEN
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(
-        (
-            parts.scheme,
-            f"{HIDDEN}@{host}" if "@" in parts.netloc else host,
-            parts.path,
-            HIDDEN if parts.query else "",
-            HIDDEN if parts.fragment else "",
-        )
-    )
+    """``url`` without what may hold a token: user and password, query and fragment.
+
+    The host ends at the first ``/``, not at ``?`` or ``#``, so a password holding
+    either is hidden whole; a URL without ``//`` (PEP 508 takes any text after
+    ``@``) is read the same way.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        scheme, rest = "", url
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = f"{HIDDEN}@{authority.rpartition('@')[2]}"
+    shown = _hide_query_and_fragment(authority + slash + path)
+    return f"{scheme}://{shown}" if separator else shown
 
 
 def redact(text: str) -> str:
-    """``text`` with every URL in it redacted (signed URLs and private index tokens)."""
-    return URL.sub(lambda match: redact_url(match[0]), text)
+    """``text`` with every URL in it redacted, and any ``user:password@`` outside them."""
+    shown, position = [], 0
+    for match in URL.finditer(text):
+        shown.append(USERINFO.sub(HIDDEN + "@", text[position : match.start()]))
+        shown.append(redact_url(match[0]))
+        position = match.end()
+    shown.append(USERINFO.sub(HIDDEN + "@", text[position:]))
+    return "".join(shown)
 
 
-def _row(number: int, text: str, **fields) -> dict:
+def shown_line(text: str) -> str:
+    """A line that is not a valid requirement, as the report shows it.
+
+    Whatever follows its first URL is hidden: a URL broken by whitespace (an
+    indented continuation, a non-breaking space) would show its tail otherwise.
+    Without a URL, everything from the word holding the first ``@`` on is hidden
+    (``user:password@host``) for the same reason.
+    """
+    match = URL.search(text)
+    if match is not None:
+        rest = text[match.end() :]
+        return (
+            redact(text[: match.start()])
+            + redact_url(match[0])
+            + (f" {HIDDEN}" if rest.strip() else "")
+        )
+    at_word = re.search(r"\S*@", text)
+    if at_word is not None:
+        return text[: at_word.start()] + HIDDEN
+    return text
+
+
+def shown_requirement(requirement: Requirement, written: str) -> str:
+    """A valid requirement as the report shows it: its URL redacted, its pip options left out."""
+    if requirement.url is None:
+        return redact(written)  # a URL could only hide in a marker's quoted string
+    extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+    shown = f"{requirement.name}{extras} @ {redact_url(requirement.url)}"
+    return shown if requirement.marker is None else f"{shown} ; {redact(str(requirement.marker))}"
+
+
+def split_options(text: str) -> tuple[str, str]:
+    """pip's ``break_args_options``: the requirement, then options from the first ``-`` word."""
+    words = text.split(" ")
+    for index, word in enumerate(words):
+        if word.startswith("-"):
+            return " ".join(words[:index]), " ".join(words[index:])
+    return text, ""
+
+
+def _row(number: int, shown: str, **fields) -> dict:
+    """One drift row; ``shown`` is the line as the report may show it (see ``shown_line``)."""
     row = {
         "file": REQUIREMENTS_FILE,
         "line": number,
-        "requirement": redact(text),
+        "requirement": shown,
         "name": None,
         "specifier": "",
         "installed": None,
@@ -132,19 +212,26 @@ def _row(number: int, text: str, **fields) -> dict:
     return row
 
 
+def _invalid_detail(error: InvalidRequirement) -> str:
+    """What packaging found wrong, without the copy of the line its message may carry."""
+    message = getattr(error, "message", None) or (str(error).splitlines() or ["invalid"])[0]
+    # "Invalid specifier: '<the text>'": keep the words, not the text.
+    return message.split(": '", 1)[0].split(': "', 1)[0]
+
+
 def check_requirement(number: int, text: str, installed: dict[str, str]) -> dict:
     """One row of the drift table for one requirement line."""
     if text.lower().startswith(URL_PREFIXES):
-        return _row(
-            number, text, status="unchecked", detail="a URL or path, not a named requirement"
-        )
+        detail = "a URL or path, not a named requirement"
+        return _row(number, shown_line(text), status="unchecked", detail=detail)
     # Per-requirement pip options (--hash, --config-settings) follow the requirement.
-    requirement_text = text.split(" --", 1)[0].strip()
+    requirement_text = split_options(text)[0].strip()
     try:
         requirement = Requirement(requirement_text)
     except InvalidRequirement as error:
-        first_line = str(error).splitlines()[0] if str(error) else "invalid"
-        return _row(number, text, status="invalid", satisfied=False, detail=first_line)
+        detail = _invalid_detail(error)
+        return _row(number, shown_line(text), status="invalid", satisfied=False, detail=detail)
+    shown = shown_requirement(requirement, requirement_text)
     name = canonicalize_name(requirement.name)
     specifier = str(requirement.specifier)
     version = installed.get(name)
@@ -154,24 +241,23 @@ def check_requirement(number: int, text: str, installed: dict[str, str]) -> dict
             applies = requirement.marker.evaluate({"extra": ""})
         except Exception as error:  # packaging raises several types for odd markers
             detail = f"marker cannot be evaluated ({error.__class__.__name__})"
-            return _row(number, text, **fields, status="invalid", satisfied=False, detail=detail)
+            return _row(number, shown, **fields, status="invalid", satisfied=False, detail=detail)
         if not applies:
-            return _row(
-                number, text, **fields, status="skipped", detail="its marker excludes this system"
-            )
+            detail = "its marker excludes this system"
+            return _row(number, shown, **fields, status="skipped", detail=detail)
     if version is None:
         return _row(
-            number, text, **fields, satisfied=False, status="missing", detail="not installed"
+            number, shown, **fields, satisfied=False, status="missing", detail="not installed"
         )
     try:
         satisfied = requirement.specifier.contains(Version(version), prereleases=True)
     except InvalidVersion:
         detail = f"installed version {version} is not a valid version"
-        return _row(number, text, **fields, status="invalid", satisfied=False, detail=detail)
+        return _row(number, shown, **fields, status="invalid", satisfied=False, detail=detail)
     if satisfied:
-        return _row(number, text, **fields, satisfied=True, status="ok")
+        return _row(number, shown, **fields, satisfied=True, status="ok")
     detail = f"{version} is installed"
-    return _row(number, text, **fields, satisfied=False, status="mismatch", detail=detail)
+    return _row(number, shown, **fields, satisfied=False, status="mismatch", detail=detail)
 
 
 def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
@@ -189,13 +275,17 @@ def check_requirements(source: Path | str | Iterable[str]) -> list[dict]:
     if not isinstance(source, Path):
         lines = source.splitlines() if isinstance(source, str) else source
         return list(_check_lines(lines, REQUIREMENTS_FILE, None, installed, set()))
+    # pip reads includes relative to the folder that names the file, not to where a
+    # link to it leads; a link leading out of that folder is not followed at all.
+    folder, resolved = source.parent.resolve(), source.resolve()
     try:
-        lines = source.read_text(encoding="utf-8").splitlines()
+        if not resolved.is_relative_to(folder):
+            raise UnreadableFile("a link to a file outside the project folder")
+        lines = read_regular_text(source).splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        detail = f"{source.name} cannot be read ({error.__class__.__name__})"
+        detail = f"{source.name} cannot be read ({why_unreadable(error)})"
         return [_row(0, source.name, status="invalid", satisfied=False, detail=detail)]
-    resolved = source.resolve()
-    return list(_check_lines(lines, source.name, resolved.parent, installed, {resolved}))
+    return list(_check_lines(lines, source.name, folder, installed, {resolved}))
 
 
 def _check_lines(
@@ -208,7 +298,8 @@ def _check_lines(
             yield from _check_included(number, text, file, root, include["path"], installed, seen)
             continue
         if EDITABLE.match(text):
-            row = _row(number, text, status="unchecked", detail="an editable install, not checked")
+            detail = "an editable install, not checked"
+            row = _row(number, shown_line(text), status="unchecked", detail=detail)
         elif text.startswith("-"):
             continue
         else:
@@ -221,20 +312,25 @@ def _check_included(
     number: int, text: str, file: str, root: Path | None, target: str, installed, seen: set
 ) -> Iterable[dict]:
     """The rows of the file a ``-r`` line includes, or one row saying why it is not read."""
+    shown = shown_line(text)
+    if INCLUDED_URL.match(target):
+        detail = "an included file named by a URL, not read"
+        yield _row(number, shown, file=file, status="unchecked", detail=detail)
+        return
     # pip reads the path relative to the file that names it.
     path = (root / file).parent.joinpath(target).resolve() if root else None
     if path is None or not path.is_relative_to(root):
         where = "outside the project folder" if path else "named in text, not in a file"
-        yield _row(number, text, file=file, status="unchecked", detail=f"an included file {where}")
+        yield _row(number, shown, file=file, status="unchecked", detail=f"an included file {where}")
         return
     if path in seen:  # included before: its rows are in the table already
         return
     seen.add(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_regular_text(path).splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        detail = f"{target} cannot be read ({error.__class__.__name__})"
-        yield _row(number, text, file=file, status="invalid", satisfied=False, detail=detail)
+        detail = f"{target} cannot be read ({why_unreadable(error)})"
+        yield _row(number, shown, file=file, status="invalid", satisfied=False, detail=detail)
         return
     yield from _check_lines(lines, path.relative_to(root).as_posix(), root, installed, seen)
 
