@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from freshboot import booted
+from freshboot.literal import visible_line
 from freshboot.process import BOOT_PID, BOOT_TIME
 from freshboot.shape import Report
 from freshboot.stamps import TIME_FORMAT
@@ -42,7 +43,7 @@ def _print_boot_line(version: str | None, root: Path) -> None:
     # One write, so the line never interleaves with another thread's output; stdout
     # may already be closed when a short-lived process exits first.
     with contextlib.suppress(OSError, ValueError):
-        sys.stdout.write(boot_line(version, report) + "\n")
+        sys.stdout.write(visible_line(boot_line(version, report), limit=2000) + "\n")
         sys.stdout.flush()
 
 

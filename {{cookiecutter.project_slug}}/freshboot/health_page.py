@@ -86,7 +86,7 @@ def render(root: Path) -> None:
     report = build_report(root)
     st.title("Health", anchor=False)
     version_column, verdict_column, checked_column = st.columns(3)
-    version_column.metric("Deployment version", report["version"] or "unknown")
+    version_column.metric("Deployment version", escape(report["version"] or "unknown"))
     verdict_column.metric("Verdict", report["verdict"])
     checked_column.metric("Checked at (UTC)", report["checked_at"][11:19])
     show_verdict(report)

@@ -17,3 +17,17 @@ def visible(text: str) -> str:
     part of a line.
     """
     return _INVISIBLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def visible_line(text: object, limit: int = 300) -> str:
+    """``text`` as one printable line: every character that does not print (line breaks
+    and escape codes too) shown as its escape, cut at ``limit`` characters.
+
+    For single lines such as bump.py's messages, which quote text from files and servers.
+    """
+    text = str(text)
+    shown = "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text[:limit]
+    )
+    return shown + ("…" if len(text) > limit else "")

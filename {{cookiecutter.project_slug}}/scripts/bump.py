@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from freshboot.dependency_files import dependency_file_fix, dependency_file_problem  # noqa: E402
+from freshboot.literal import visible, visible_line  # noqa: E402
+from freshboot.shape import SEVERITY  # noqa: E402
 from freshboot.stamps import (  # noqa: E402
     STAMP_FILES,
     TIME_FORMAT,
@@ -502,7 +504,7 @@ def check(args) -> int:
     if dependency_file := dependency_file_problem(ROOT):  # the stamp would not reach Cloud
         problems.append(f"{dependency_file}; {dependency_file_fix(ROOT)}")
     for problem in problems:
-        print(f"bump.py: {visible(problem, limit=1000)}", file=sys.stderr)
+        print(f"bump.py: {visible_line(problem, limit=1000)}", file=sys.stderr)
     if problems:
         return CHECK_FAILED
     stamp = state.stamps[STAMP_FILES[0]]
@@ -518,9 +520,9 @@ def show(args) -> int:
         rows.append((name, value + (" (in the future)" if name in state.ahead else "")))
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
-        print(f"{label.ljust(width)}  {visible(value)}")
+        print(f"{label.ljust(width)}  {visible_line(value)}")
     problems = check_problems(state)
-    print("the stamps agree" if not problems else f"check fails: {visible(problems[0])}")
+    print("the stamps agree" if not problems else f"check fails: {visible_line(problems[0])}")
     return OK
 
 
@@ -544,13 +546,14 @@ def local_status(args) -> int:
             " pip install -r requirements.txt"
         ) from None
     report = build_report(ROOT)
-    sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.json else format_report(report))
+    text = json.dumps(report, indent=2) + "\n" if args.json else visible(format_report(report))
+    sys.stdout.write(text)
     return OK if report["verdict"] == "fresh" else CHECK_FAILED
 
 
 # --- a running server ------------------------------------------------------------
 
-VERDICTS = ("fresh", "stale", "unknown", "broken")
+VERDICTS = SEVERITY
 HEALTH_PATH = "/api/health"
 MAX_ANSWER_BYTES = 5_000_000
 REQUEST_SECONDS = 10.0
@@ -565,7 +568,7 @@ def health_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise Refused(
-            f"{visible(url)} is not an http(s) URL; give the app's address,"
+            f"{visible_line(url)} is not an http(s) URL; give the app's address,"
             " e.g. --url https://your-app.streamlit.app"
         )
     path = parts.path.rstrip("/")
@@ -574,22 +577,11 @@ def health_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
-def visible(text: object, limit: int = 300) -> str:
-    """``text`` from elsewhere as one printable line: control characters (terminal escape
-    codes, line breaks) shown escaped, and cut at ``limit`` characters."""
-    text = str(text)
-    shown = "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text[:limit]
-    )
-    return shown + ("…" if len(text) > limit else "")
-
-
 def shown_as_text(value):
     """``value`` with every string in it made ``visible`` (uncut): a server's report is
     text from elsewhere, and a terminal would obey escape codes in it."""
     if isinstance(value, str):
-        return visible(value, limit=len(value))
+        return visible_line(value, limit=len(value))
     if isinstance(value, dict):
         return {key: shown_as_text(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -613,9 +605,11 @@ def ask_server(url: str, timeout: float) -> dict:
         status, body = error.code, error.read(MAX_ANSWER_BYTES)
     except urllib.error.URLError as error:
         reason = getattr(error.reason, "strerror", None) or error.reason
-        raise Unanswered(f"cannot reach {url}: {visible(reason)}") from None
+        raise Unanswered(f"cannot reach {url}: {visible_line(reason)}") from None
     except (OSError, http.client.HTTPException, ValueError) as error:
-        raise Unanswered(f"cannot reach {url}: {visible(error) or type(error).__name__}") from None
+        raise Unanswered(
+            f"cannot reach {url}: {visible_line(error) or type(error).__name__}"
+        ) from None
     try:
         report = json.loads(body)
     except ValueError:
@@ -644,11 +638,13 @@ def judge(report: dict, local: str) -> tuple[int, str]:
     """The exit code for one answer and one line saying why."""
     verdict, version = report["verdict"], running_version(report)
     if version != local:
-        runs = f"runs {visible(version)}" if isinstance(version, str) else "runs no known version"
+        runs = (
+            f"runs {visible_line(version)}" if isinstance(version, str) else "runs no known version"
+        )
         line = f"the server {runs}, this checkout has {local}"
         return CHECK_FAILED, line + (f" (and it is {verdict})" if verdict != "fresh" else "")
     if verdict != "fresh":
-        return CHECK_FAILED, f"the server is {verdict}: {visible(report['reason'])}"
+        return CHECK_FAILED, f"the server is {verdict}: {visible_line(report['reason'])}"
     return OK, f"the server is fresh and runs {local}, as this checkout"
 
 
@@ -697,8 +693,9 @@ def server_report_text(report: dict, url: str) -> str:
         return format_report(shown_as_text(report), source=f"the server at {url}") + "\n"
     except (ImportError, KeyError, TypeError, AttributeError, ValueError):
         return (
-            f"Verdict: {visible(report['verdict']).upper()}: {visible(report['reason'])}.\n"
-            f"Next step: {visible(report.get('next_step', '-'))}.\n"
+            f"Verdict: {visible_line(report['verdict']).upper()}:"
+            f" {visible_line(report['reason'])}.\n"
+            f"Next step: {visible_line(report.get('next_step', '-'))}.\n"
             f"Reported by the server at {url}.\n\n"
         )
 
@@ -877,7 +874,7 @@ def say(lines: list[str]) -> None:
     """Print what a writing command did; a reader that left early changes nothing it did."""
     try:
         if lines:  # the old version may hold anything a file held
-            print("\n".join(visible(line, limit=1000) for line in lines), flush=True)
+            print("\n".join(visible_line(line, limit=1000) for line in lines), flush=True)
     except BrokenPipeError:
         discard_output()
 
@@ -886,7 +883,7 @@ def run_command(args) -> int:
     try:
         return args.run(args)
     except (Refused, StampError) as error:  # text from the files is shown escaped
-        print(f"bump.py: {visible(error, limit=1000)}", file=sys.stderr)
+        print(f"bump.py: {visible_line(error, limit=1000)}", file=sys.stderr)
         return REFUSED
     except OSError as error:  # what no check foresaw: still one line, never a traceback
         if isinstance(error, BrokenPipeError):

@@ -22,7 +22,7 @@ from freshboot.markdown import escape
 from freshboot.report import build_report, format_report
 from freshboot.requirements import check_requirements
 
-HEALTH_PAGE = "app_pages/health.py"
+HEALTH_PAGE = "freshboot/health_script.py"
 WORD_JOINER = "\u2060"  # invisible; escape() puts it inside would-be autolinks
 needs_symlinks = pytest.mark.skipif(os.name == "nt", reason="symlinks need extra rights on Windows")
 
