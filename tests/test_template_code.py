@@ -8,6 +8,7 @@ CommonMark parser (with tables and strikethrough, as GitHub adds them) reads the
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from fnmatch import fnmatch
@@ -171,3 +172,42 @@ def test_verbatim_files_are_baked_byte_for_byte(default_project):
         if not name.startswith(OPTION_FILES):
             baked = (default_project / name).read_bytes()
             assert baked == files[name].read_bytes(), name
+
+
+# --- the generated freshboot package: small modules, no import cycles ------------------
+
+
+def freshboot_imports() -> dict[str, set[str]]:
+    """``{module: the freshboot modules it imports}`` for the package the template ships."""
+    package = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "freshboot"
+    graph = {}
+    for path in sorted(package.glob("*.py")):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module == "freshboot":
+                    imported |= {alias.name for alias in node.names}
+                elif node.module.startswith("freshboot."):
+                    imported.add(node.module.removeprefix("freshboot."))
+            elif isinstance(node, ast.Import):
+                imported |= {
+                    alias.name.removeprefix("freshboot.")
+                    for alias in node.names
+                    if alias.name.startswith("freshboot.")
+                }
+        graph[path.stem] = imported
+    return graph
+
+
+def test_no_two_freshboot_modules_import_each_other():
+    graph = freshboot_imports()
+    assert {"report", "boot", "process", "shape"} <= graph.keys()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for name in graph.get(start, ()):
+            if name == goal or (name not in seen and reaches(name, goal, seen | {name})):
+                return True
+        return False
+
+    cycles = sorted(module for module in graph if reaches(module, module, {module}))
+    assert cycles == [], f"modules on an import cycle: {cycles}"
