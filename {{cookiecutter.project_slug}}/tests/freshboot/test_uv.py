@@ -77,13 +77,10 @@ def test_every_bump_changes_uv_lock_and_stamp_keeps_the_visible_version(project_
 
 def test_a_lock_that_disagrees_with_pyproject_fails_check_until_set(project_copy):
     lock = project_copy / "uv.lock"
-    version = lock_version(lock.read_text(encoding="utf-8"))
-    lock.write_text(
-        lock.read_text(encoding="utf-8").replace(
-            f'version = "{version}"\nsource = {{ virtual', 'version = "9.9.9"\nsource = { virtual'
-        ),
-        encoding="utf-8",
-    )
+    text = lock.read_text(encoding="utf-8")
+    entry = f'version = "{lock_version(text)}"\nsource = '
+    assert text.count(entry) == 1
+    lock.write_text(text.replace(entry, 'version = "9.9.9"\nsource = '), encoding="utf-8")
     check = bump(project_copy, "check")
     assert check.returncode == 1 and "uv.lock: the project's own version is 9.9.9" in check.stderr
     assert bump(project_copy, "set", "2.0.0").returncode == 0
