@@ -218,3 +218,35 @@ def test_a_server_from_the_locked_environment_is_fresh_until_a_package_leaves_th
         stop(server)
         uv(["sync", "--locked"], synced, uv_env)  # the next test gets the locked packages
     assert bump(synced, "status", python=python, check=False).returncode == 0
+
+
+# --- cruft --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_cruft_update_keeps_a_uv_project_uv_and_its_bumped_lock(tmp_path, uv_env):
+    from test_cruft import CRUFT, git, release_template_v1
+
+    template = tmp_path / "template"
+    template.mkdir()
+    release_template_v1(template)
+    answers = json.dumps({"project_name": "Zebra Board", "dependency_manager": "uv"})
+    create = [*CRUFT, "create", "--no-input", "--checkout", "v0.1.0", "--output-dir"]
+    run([*create, tmp_path / "created", "--extra-context", answers, template], cwd=tmp_path)
+    project = tmp_path / "created" / SLUG
+    git(project, "add", ".cruft.json")
+    git(project, "commit", "--quiet", "-m", "Record cruft state")
+    bump(project, "patch", "--commit")
+    bumped = {name: (project / name).read_bytes() for name in ("uv.lock", "pyproject.toml")}
+
+    markdown = template / "{{cookiecutter.project_slug}}" / "freshboot" / "markdown.py"
+    markdown.write_text(markdown.read_text(encoding="utf-8") + "\nRELEASE = 2\n", encoding="utf-8")
+    git(template, "commit", "--quiet", "--all", "-m", "Template 0.2.0")
+    run([*CRUFT, "update", "-y"], cwd=project)
+
+    assert "RELEASE = 2" in (project / "freshboot" / "markdown.py").read_text(encoding="utf-8")
+    assert {name: (project / name).read_bytes() for name in bumped} == bumped
+    assert not (project / "requirements.txt").exists()
+    assert not list(project.rglob("*.rej"))
+    bump(project, "check")
+    uv(["lock", "--check"], project, {**uv_env, "UV_OFFLINE": "1"})
