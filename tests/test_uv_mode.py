@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import urllib.error
@@ -250,3 +252,73 @@ def test_cruft_update_keeps_a_uv_project_uv_and_its_bumped_lock(tmp_path, uv_env
     assert not list(project.rglob("*.rej"))
     bump(project, "check")
     uv(["lock", "--check"], project, {**uv_env, "UV_OFFLINE": "1"})
+
+
+# --- the Dockerfile -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def docker_uv_project(tmp_path_factory) -> Path:
+    return bake(
+        tmp_path_factory.mktemp("uv-docker"),
+        project_name="Zebra Board",
+        dependency_manager="uv",
+        include_docker=True,
+    )
+
+
+def test_the_uv_dockerfile_syncs_the_lock_in_its_own_layer_and_serves_as_non_root(
+    docker_uv_project,
+):
+    from test_project_tooling import SERVE_CMD, dockerfile_instructions, only, position
+
+    instructions = dockerfile_instructions(docker_uv_project / "Dockerfile")
+    copy_lock = position(instructions, "COPY", r"pyproject\.toml uv\.lock \.python-version \./")
+    sync = position(instructions, "RUN", r"uv sync --frozen --no-dev")
+    copy_app = position(instructions, "COPY", r"(--\S+ )*\. \.")
+    user = only(instructions, "USER")
+    assert copy_lock < sync < copy_app < position(instructions, "USER", re.escape(user))
+    assert user.split(":")[0] not in ("root", "0")
+    pinned = (docker_uv_project / ".python-version").read_text(encoding="ascii").strip()
+    assert only(instructions, "FROM") == f"python:{pinned}-slim"
+    assert json.loads(only(instructions, "CMD")) == SERVE_CMD
+    assert not (docker_uv_project / "requirements.txt").exists()
+
+
+@pytest.mark.slow
+def test_the_uv_images_commands_serve_a_fresh_api_health(docker_uv_project, tmp_path, uv_env):
+    """The image's install and CMD, run in its build context (no Docker engine here)."""
+    from test_project_tooling import build_context, dockerfile_instructions, on_port, only
+
+    instructions = dockerfile_instructions(docker_uv_project / "Dockerfile")
+    context = build_context(docker_uv_project, tmp_path / "app")
+    env = {**uv_env}
+    for instruction, arguments in instructions:
+        if instruction == "ENV":
+            env.update(pair.split("=", 1) for pair in shlex.split(arguments))
+    # This run shares the tests' uv cache; compiling bytecode only makes the image start sooner.
+    env.update(UV_CACHE_DIR=uv_env["UV_CACHE_DIR"], UV_NO_CACHE="0", UV_COMPILE_BYTECODE="0")
+    # The image's uv is /bin/uv; here it is the one pip installed beside this Python.
+    uv_folder = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([str(context / ".venv" / "bin"), uv_folder, os.environ["PATH"]])
+    install = next(arguments for name, arguments in instructions if arguments.startswith("uv "))
+    run(shlex.split(install), cwd=context, env=env)
+    assert not (context / ".venv" / "bin" / "pytest").exists()  # no dev group in the image
+
+    port = free_port()
+    log = tmp_path / "cmd.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            on_port(json.loads(only(instructions, "CMD")), port),
+            cwd=context,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_healthy(server, port, log, 60)
+        status, report = health(port)
+        assert (status, report["verdict"]) == (200, "fresh"), report["reason"]
+    finally:
+        stop(server)
