@@ -322,3 +322,26 @@ def test_the_uv_images_commands_serve_a_fresh_api_health(docker_uv_project, tmp_
         assert (status, report["verdict"]) == (200, "fresh"), report["reason"]
     finally:
         stop(server)
+
+
+def test_a_pip_project_someone_locks_with_uv_fails_check_until_set_moves_the_stamp(
+    tmp_path, uv_env
+):
+    """The trap of the issue: uv init and uv lock in a pip project would make Cloud read
+    uv.lock and ignore the stamped requirements.txt. Now check says so, set repairs it."""
+    project = bake(tmp_path / "out", dependency_manager="pip", init_git=False)
+    pyproject = project / "pyproject.toml"
+    declared = '[project]\nname = "mine"\nversion = "0.0.1"\nrequires-python = ">=3.11"\n'
+    declared += 'dependencies = ["streamlit>=1.67", "packaging>=23"]\n\n'
+    pyproject.write_text(declared + pyproject.read_text(encoding="utf-8"), encoding="utf-8")
+    uv(["lock"], project, uv_env)
+    failed = bump(project, "check", check=False)
+    assert failed.returncode == 1
+    assert "pyproject.toml: no '# freshboot: VERSION TIME' line" in failed.stderr
+    assert "requirements.txt sits beside the stamped uv.lock" in failed.stderr
+    bump(project, "set", "0.2.0")
+    (project / "requirements.txt").unlink()
+    (project / "requirements-dev.txt").unlink()
+    bump(project, "check")
+    uv(["lock", "--check"], project, {**uv_env, "UV_OFFLINE": "1"})
+    assert root_entry(project)["version"] == "0.2.0"

@@ -57,9 +57,11 @@ def dependency_file_problem(root: Path) -> str | None:
     if found == root / stamped:
         others = beside_uv_lock(root) if stamped == LOCK else []
         if others:
+            sits = "sits" if len(others) == 1 else "sit"
             return (
-                f"{' and '.join(others)} sit beside the stamped {LOCK}; Community Cloud installs"
-                f" from {LOCK} only, and whoever installs from {others[0]} gets something else"
+                f"{' and '.join(others)} {sits} beside the stamped {LOCK}; Community Cloud"
+                f" installs from {LOCK} only, and whoever installs from {others[0]} gets"
+                " something else"
             )
         return None
     if found is None:
@@ -76,8 +78,8 @@ def dependency_file_fix(root: Path) -> str:
         others = beside_uv_lock(root)
         if others:
             return (
-                f"delete {' and '.join(others)} (move what they add into pyproject.toml and run"
-                " uv lock), then bump and push"
+                f"delete {' and '.join(others)} (move what you still need into pyproject.toml"
+                " and run uv lock), then bump and push"
             )
         return "run uv lock and commit uv.lock, then bump and push"
     found = cloud_dependency_file(root)

@@ -54,7 +54,7 @@ def test_a_package_installed_at_another_version_than_the_lock_is_stale(project_c
 
 def test_another_dependency_file_beside_uv_lock_is_a_problem(project_copy):
     (project_copy / "requirements.txt").write_text("streamlit\n", encoding="utf-8")
-    assert "requirements.txt sit beside the stamped uv.lock" in dependency_file_problem(
+    assert "requirements.txt sits beside the stamped uv.lock" in dependency_file_problem(
         project_copy
     )
     check = bump(project_copy, "check")
