@@ -1,9 +1,12 @@
 """Developer tasks for this template; needs only Python 3.11+ and git.
 
     python3 dev.py demo    bake a project with default answers and run it
+                           (demo --uv: a project managed with uv, run with uv run)
     python3 dev.py test    run the template's whole test suite (extra args go to pytest)
     python3 dev.py lint    ruff check and ruff format --check on the template's own code
     python3 dev.py bench   run the benchmarks (extra args go to benchmarks/run.py)
+    python3 dev.py lock    make the uv.lock uv-mode projects ship with, from the pins in the
+                           template's pyproject.toml (needs PyPI; lock --upgrade takes new releases)
 
 Each task first makes ``.venv`` and installs requirements-dev.txt into it; the
 install is skipped while that file is unchanged.
@@ -25,6 +28,7 @@ VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements-dev.txt"
 INSTALLED_MARK = VENV / "freshboot-requirements.sha256"
 DEMO_DIR = Path(tempfile.gettempdir()) / "freshboot-demo"
+TEMPLATE_LOCK = ROOT / "{{cookiecutter.project_slug}}" / "uv.lock"
 
 
 MINIMUM_PYTHON = (3, 11)  # Streamlit 1.67 requires it
@@ -77,17 +81,23 @@ def ensure_environment() -> Path:
 
 def demo(args: list[str]) -> int:
     python = ensure_environment()
+    uv = "--uv" in args
+    args = [arg for arg in args if arg != "--uv"]
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     DEMO_DIR.mkdir(parents=True)
+    answers = ["dependency_manager=uv"] if uv else []
     subprocess.run(
-        [str(python), "-m", "cookiecutter", "--no-input", "-o", str(DEMO_DIR), str(ROOT)],
+        [str(python), "-m", "cookiecutter", "--no-input", "-o", str(DEMO_DIR), str(ROOT), *answers],
         check=True,
     )
     project = DEMO_DIR / "streamlit_app"
     print(f"dev.py: demo project in {project}; stop the app with Ctrl+C", flush=True)
     # Loopback only: nothing outside this machine reaches the demo.
-    command = [str(python), "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
-    command += args
+    if uv:  # uv makes the project's own .venv from uv.lock, as its README says
+        command = [str(python), "-m", "uv", "run", "streamlit", "run", "app.py"]
+    else:
+        command = [str(python), "-m", "streamlit", "run", "app.py"]
+    command += ["--server.address", "127.0.0.1", *args]
     try:
         return subprocess.run(command, cwd=project).returncode
     except KeyboardInterrupt:
@@ -113,7 +123,24 @@ def bench(args: list[str]) -> int:
     return subprocess.run([str(python), "benchmarks/run.py", *args], cwd=ROOT).returncode
 
 
-TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench}
+def lock(args: list[str]) -> int:
+    """Bake a uv project, let uv lock it, and keep the lock as the template's uv.lock.
+
+    Only the root entry of the lock depends on the answers; the post-gen hook writes it.
+    """
+    python = ensure_environment()
+    with tempfile.TemporaryDirectory() as folder:
+        environment = {**os.environ, "FRESHBOOT_SKIP_GIT": "1"}
+        bake = [str(python), "-m", "cookiecutter", "--no-input", "-o", folder, str(ROOT)]
+        subprocess.run([*bake, "dependency_manager=uv"], check=True, env=environment)
+        project = Path(folder) / "streamlit_app"
+        subprocess.run([str(python), "-m", "uv", "lock", *args], cwd=project, check=True)
+        shutil.copyfile(project / "uv.lock", TEMPLATE_LOCK)
+    print(f"dev.py: wrote {TEMPLATE_LOCK.relative_to(ROOT)}; bake and run the tests", flush=True)
+    return 0
+
+
+TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench, "lock": lock}
 
 
 def main(argv: list[str]) -> int:

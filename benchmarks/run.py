@@ -4,6 +4,7 @@
     python3 dev.py bench --repeat 9      more rounds on a noisy machine
     python3 dev.py bench --only bake,bump --repeat 1
     python3 dev.py bench --only report,api     the health verdict's cost
+    python3 dev.py bench --only bake-uv,bump-uv   a project managed with uv
     python3 dev.py bench --write         also record the table in benchmarks/RESULTS.md
 
 Every figure is the median of alternating rounds, printed beside its baseline
@@ -27,9 +28,21 @@ import cases  # noqa: E402
 import drift  # noqa: E402
 import health_api  # noqa: E402
 import suite  # noqa: E402
+import uv_cases  # noqa: E402
 from measure import table  # noqa: E402
 
-BENCHMARKS = ("bake", "start", "render", "drift", "report", "api", "bump", "suite")
+BENCHMARKS = (
+    "bake",
+    "bake-uv",
+    "start",
+    "render",
+    "drift",
+    "report",
+    "api",
+    "bump",
+    "bump-uv",
+    "suite",
+)
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -50,7 +63,8 @@ def machine() -> str:
 
 def run(selected: list[str], repeat: int, work: Path, api_requests: int) -> list:
     comparisons = []
-    project = cases.bake_project(work) if set(selected) - {"bake", "suite"} else None
+    own_bakes = {"bake", "bake-uv", "bump-uv", "suite"}
+    project = cases.bake_project(work) if set(selected) - own_bakes else None
     for name in selected:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         if name == "bake":
@@ -67,6 +81,10 @@ def run(selected: list[str], repeat: int, work: Path, api_requests: int) -> list
             comparisons.append(health_api.compare_api(project, repeat, api_requests))
         elif name == "bump":
             comparisons.append(cases.compare_bump(work, project, repeat))
+        elif name == "bake-uv":
+            comparisons.append(uv_cases.compare_bake_uv(work, repeat))
+        elif name == "bump-uv":
+            comparisons.append(uv_cases.compare_bump_uv(work, repeat))
         elif name == "suite":
             comparisons.append(suite.compare_suite())
     return comparisons

@@ -40,6 +40,8 @@ MAX_TEXT_LENGTH = 300
 # Text answers, and whether line breaks and tabs may appear in them.
 TEXT_ANSWERS = {"project_name": False, "description": True, "author_name": False}
 BOOLEAN_ANSWERS = ("init_git", "include_docker", "include_kubernetes")
+# Answers that are one of a few words, and those words.
+CHOICE_ANSWERS = {"dependency_manager": ("pip", "uv")}
 
 
 def shown(value: object) -> str:
@@ -117,6 +119,13 @@ def boolean_problem(key: str, value: object) -> str | None:
     return f"{key} must be yes or no, not {shown(value)}; answer {key}=yes or {key}=no"
 
 
+def choice_problem(key: str, value: object, choices: tuple[str, ...]) -> str | None:
+    if value in choices:
+        return None
+    options = " or ".join(f"{key}={choice}" for choice in choices)
+    return f"{key} must be one of {', '.join(choices)}, not {shown(value)}; answer {options}"
+
+
 def answer_problems(answers: dict) -> list[str]:
     """One sentence per answer that would give a broken project (none when all are sound)."""
     found = [
@@ -125,6 +134,10 @@ def answer_problems(answers: dict) -> list[str]:
     found.append(slug_problem(answers.get("project_slug")))
     found.append(version_problem(answers.get("initial_version")))
     found += [boolean_problem(key, answers.get(key)) for key in BOOLEAN_ANSWERS]
+    found += [
+        choice_problem(key, answers.get(key, choices[0]), choices)
+        for key, choices in CHOICE_ANSWERS.items()
+    ]
     found.append(bake_time_problem(answers.get("bake_time")))
     return [problem for problem in found if problem]
 

@@ -37,6 +37,9 @@ RENDER_MODE = "{{ freshboot_render_mode() }}"
 IMAGE_FILES = ("Dockerfile", ".dockerignore", ".github/workflows/freshness.yml")
 NGINX_FILES = ("docker-compose.yml", "deploy/nginx")  # include_docker
 KUBERNETES_FILES = ("deploy/kubernetes",)  # include_kubernetes
+# Each dependency manager's files; a project keeps one set, so Cloud reads the stamped one.
+PIP_FILES = ("requirements.txt", "requirements-dev.txt")
+UV_FILES = ("uv.lock",)
 COMMIT_MESSAGE = "Initial commit from streamlit-freshboot"
 
 
@@ -55,7 +58,29 @@ def unused_files(answers):
         unused += NGINX_FILES
     if not kubernetes:
         unused += KUBERNETES_FILES
+    unused += PIP_FILES if uses_uv(answers) else UV_FILES
     return unused
+
+
+def uses_uv(answers):
+    return answers.get("dependency_manager", "pip") == "uv"
+
+
+def fit_uv_lock(project, answers):
+    """Give the shipped uv.lock's root entry this project's name and version, where uv sorts it.
+
+    The lock was made once from the template's pins with ``python3 dev.py lock``; only the
+    root entry depends on the answers, so baking needs no network and no uv.
+    """
+    sys.path.insert(0, project)
+    from freshboot.uv_project import with_lock_root
+
+    path = os.path.join(project, "uv.lock")
+    with open(path, encoding="utf-8", newline="") as file:
+        text = file.read()
+    text = with_lock_root(text, answers["project_slug"], answers["initial_version"])
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        file.write(text)
 
 
 def remove_path(path):
@@ -157,6 +182,8 @@ def init_repository(project):
 def main():
     project = os.getcwd()
     remove_unused_files(project, ANSWERS)
+    if uses_uv(ANSWERS):
+        fit_uv_lock(project, ANSWERS)
     if RENDER_MODE == "cruft-rerender":
         return 0
     if not ANSWERS["init_git"]:

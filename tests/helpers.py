@@ -23,13 +23,19 @@ __all__ = ["tomllib"]
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
 BOOLEAN_OPTIONS = ("init_git", "include_docker", "include_kubernetes")
-# Every pair of values of any two options, in 4 bakes instead of 8: include_kubernetes
-# is on exactly when one of the other two is. Each (init_git, include_docker) pair
-# appears once.
+# Every pair of values of the three yes/no options, in 4 bakes instead of 8:
+# include_kubernetes is on exactly when one of the other two is. Each (init_git,
+# include_docker) pair appears once. dependency_manager is uv exactly when init_git is
+# off, so pip and uv each meet docker and kubernetes on and off.
 OPTION_COMBINATIONS = [
-    dict(zip(BOOLEAN_OPTIONS, (git, docker, git != docker), strict=True))
+    {
+        **dict(zip(BOOLEAN_OPTIONS, (git, docker, git != docker), strict=True)),
+        "dependency_manager": "pip" if git else "uv",
+    }
     for git, docker in itertools.product([True, False], repeat=2)
 ]
+# Files only one dependency manager's projects hold.
+DEPENDENCY_FILES = {"pip": ("requirements.txt", "requirements-dev.txt"), "uv": ("uv.lock",)}
 # Project files (path prefixes) that only bakes with include_docker or
 # include_kubernetes hold.
 OPTION_FILES = (
@@ -42,7 +48,14 @@ OPTION_FILES = (
 
 
 def option_id(options: dict) -> str:
-    return "-".join(f"{key}={'on' if value else 'off'}" for key, value in options.items())
+    return "-".join(
+        f"{key}={value if isinstance(value, str) else 'on' if value else 'off'}"
+        for key, value in options.items()
+    )
+
+
+def uses_uv(options: dict) -> bool:
+    return options.get("dependency_manager") == "uv"
 
 
 # A fixed identity so the post-gen hook can commit on any machine; tests that

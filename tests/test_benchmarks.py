@@ -18,7 +18,7 @@ def test_benchmark_script_prints_a_ratio_row_per_benchmark():
             sys.executable,
             "benchmarks/run.py",
             "--only",
-            "bake,render,bump,drift,report,api",
+            "bake,bake-uv,render,bump,bump-uv,drift,report,api",
             "--repeat",
             "1",
             "--api-requests",
@@ -31,6 +31,8 @@ def test_benchmark_script_prints_a_ratio_row_per_benchmark():
     assert any(name.startswith("bake") for name in names), done.stdout
     assert any(name.startswith("health page") for name in names), done.stdout
     assert any(name.startswith("bump.py") for name in names), done.stdout
+    assert any(name.startswith("bake with dependency_manager=uv") for name in names), done.stdout
+    assert any(name.startswith("bump.py patch in a uv project") for name in names), done.stdout
     assert any(name.startswith("drift") for name in names), done.stdout
     assert any(name.startswith("report with every finding") for name in names), done.stdout
     assert any(name.startswith("/api/health server CPU") for name in names), done.stdout

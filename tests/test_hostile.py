@@ -363,7 +363,7 @@ def test_template_code_in_answers_is_not_evaluated(tmp_path):
 
 
 def test_typed_answers_stay_literal_too(tmp_path):
-    typed = "{{ 7*7 }} Board\nboard\n{% now 'utc' %}\n\n\n\n\n\n\n"
+    typed = "{{ 7*7 }} Board\nboard\n{% now 'utc' %}\n\n\n\n\n\n\n\n"
     command = [sys.executable, "-m", "cookiecutter", "--default-config", "-o", "out", TEMPLATE_DIR]
     done = subprocess.run(command, cwd=tmp_path, input=typed, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -27,6 +27,7 @@ SOUND_ANSWERS = {
     "init_git": True,
     "include_docker": False,
     "include_kubernetes": False,
+    "dependency_manager": "pip",
     "bake_time": "2026-01-31T12:00:00Z",
 }
 

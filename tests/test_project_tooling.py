@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,7 @@ from helpers import (
     option_id,
     run,
     stop,
+    uses_uv,
 )
 from packaging.requirements import Requirement
 
@@ -39,6 +41,7 @@ from packaging.requirements import Requirement
 SLUG = "sales__app_"
 BAKED_VERSION = "0.1.0"
 STAMPED_FILES = ("app.py", "requirements.txt", ".streamlit/config.toml")
+UV_STAMPED_FILES = ("app.py", "pyproject.toml", "uv.lock", ".streamlit/config.toml")
 PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 SERVE_CMD = ["streamlit", "run", "serve.py", "--server.address=0.0.0.0", "--server.port=8501"]
 HEALTH_URL = "http://127.0.0.1:8501/api/health"
@@ -84,13 +87,14 @@ def step_index(steps, command: str) -> int:
 
 
 def test_ci_runs_every_check_after_installing_dev_requirements(baked):
-    _, project = baked
+    options, project = baked
     workflow = load_workflow(project)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
     assert {"push", "pull_request"} <= set(triggers)
     steps = workflow["jobs"]["check"]["steps"]
 
-    install = step_index(steps, "pip install -r requirements-dev.txt")
+    installs = "uv sync --locked" if uses_uv(options) else "pip install -r requirements-dev.txt"
+    install = step_index(steps, installs)
     for command in ("ruff check .", "ruff format --check .", "pytest", "cruft check"):
         assert step_index(steps, command) > install, command
     assert step_index(steps, "python scripts/bump.py check") >= 0
@@ -101,10 +105,13 @@ def test_ci_runs_the_python_the_project_pins(baked):
 
     from packaging.specifiers import SpecifierSet
 
-    _, project = baked
+    options, project = baked
     steps = load_workflow(project)["jobs"]["check"]["steps"]
-    setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
-    assert setup["with"]["python-version-file"] == ".python-version"
+    if uses_uv(options):  # uv reads .python-version itself
+        assert step_index(steps, "uv python install") < step_index(steps, "uv sync")
+    else:
+        setup = next(step for step in steps if step["uses"].startswith("actions/setup-python@"))
+        assert setup["with"]["python-version-file"] == ".python-version"
     pinned = (project / ".python-version").read_text(encoding="ascii").strip()
     assert pinned == f"{sys.version_info.major}.{sys.version_info.minor}"
     supported = SpecifierSet(metadata.metadata("streamlit")["Requires-Python"])
@@ -112,8 +119,12 @@ def test_ci_runs_the_python_the_project_pins(baked):
 
 
 def test_ci_caches_pip_on_both_requirements_files(baked):
-    _, project = baked
+    options, project = baked
     steps = load_workflow(project)["jobs"]["check"]["steps"]
+    if uses_uv(options):
+        setup = [step for step in steps if step.get("uses", "").startswith("astral-sh/setup-uv@")]
+        assert len(setup) == 1 and setup[0]["with"]["enable-cache"] is True
+        return
     setup = [step for step in steps if step.get("uses", "").startswith("actions/setup-python@")]
     assert len(setup) == 1
     settings = setup[0]["with"]
@@ -198,6 +209,10 @@ def local_stamp_hook(project: Path) -> dict:
 
 
 def dev_requirement(project: Path, name: str) -> Requirement:
+    if (project / "uv.lock").exists():
+        pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        found = [Requirement(text) for text in pyproject["dependency-groups"]["dev"]]
+        return next(requirement for requirement in found if requirement.name == name)
     lines = (project / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
     found = [
         Requirement(line.split("#")[0])
@@ -218,12 +233,12 @@ def test_pre_commit_runs_ruff_at_the_version_ci_installs(baked):
 
 
 def test_stamp_hook_runs_once_per_commit_that_touches_a_stamped_file(baked):
-    _, project = baked
+    options, project = baked
     hook = local_stamp_hook(project)
     assert hook["language"] in ("system", "python")
     assert hook["pass_filenames"] is False
     files = re.compile(hook["files"])
-    for name in STAMPED_FILES:
+    for name in UV_STAMPED_FILES if uses_uv(options) else STAMPED_FILES:
         assert files.search(name), name
     for name in ("README.md", "app_pages/home.py", "tests/test_app.py", "old/app.py"):
         assert not files.search(name), name

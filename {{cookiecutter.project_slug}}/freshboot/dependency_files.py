@@ -3,14 +3,32 @@
 Cloud looks in the entrypoint's folder, then in the repository root, and takes the
 first file it finds in this order. Only the one it takes is installed, so a stray
 ``uv.lock`` or ``Pipfile`` silently makes the stamp in requirements.txt meaningless.
+
+A project managed with uv is stamped through uv.lock, which Cloud takes first; another
+dependency file next to it is a trap (whoever reads it installs something else), so it is
+reported too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from freshboot.uv_project import LOCK, is_uv_project
+
 CLOUD_ORDER = ("uv.lock", "Pipfile", "environment.yml", "requirements.txt", "pyproject.toml")
 STAMPED_FILE = "requirements.txt"
+# Dependency files that have no place beside uv.lock.
+OTHER_THAN_UV = ("Pipfile", "environment.yml", "requirements.txt")
+
+
+def stamped_file(root: Path) -> str:
+    """The dependency file the stamp reaches Cloud through: uv.lock under uv."""
+    return LOCK if is_uv_project(root) else STAMPED_FILE
+
+
+def beside_uv_lock(root: Path) -> list[str]:
+    """The other dependency files next to a uv project's uv.lock."""
+    return [name for name in OTHER_THAN_UV if (Path(root) / name).is_file()]
 
 
 def repository_root(folder: Path) -> Path:
@@ -35,18 +53,35 @@ def dependency_file_problem(root: Path) -> str | None:
     """Why Cloud would not install from the stamped requirements.txt, or None when it would."""
     root = Path(root).resolve()
     found = cloud_dependency_file(root)
-    if found == root / STAMPED_FILE:
+    stamped = stamped_file(root)
+    if found == root / stamped:
+        others = beside_uv_lock(root) if stamped == LOCK else []
+        if others:
+            sits = "sits" if len(others) == 1 else "sit"
+            return (
+                f"{' and '.join(others)} {sits} beside the stamped {LOCK}; Community Cloud"
+                f" installs from {LOCK} only, and whoever installs from {others[0]} gets"
+                " something else"
+            )
         return None
     if found is None:
-        return f"there is no {STAMPED_FILE}, so Community Cloud installs nothing"
+        return f"there is no {stamped}, so Community Cloud installs nothing"
     shown = found.relative_to(repository_root(root)).as_posix()
     return (
-        f"Community Cloud installs from {shown}, not from the stamped {STAMPED_FILE}"
+        f"Community Cloud installs from {shown}, not from the stamped {stamped}"
         f" (it takes the first of {', '.join(CLOUD_ORDER)})"
     )
 
 
 def dependency_file_fix(root: Path) -> str:
+    if stamped_file(root) == LOCK:
+        others = beside_uv_lock(root)
+        if others:
+            return (
+                f"delete {' and '.join(others)} (move what you still need into pyproject.toml"
+                " and run uv lock), then bump and push"
+            )
+        return "run uv lock and commit uv.lock, then bump and push"
     found = cloud_dependency_file(root)
     if found is None:
         return f"restore {STAMPED_FILE}, then bump and push"

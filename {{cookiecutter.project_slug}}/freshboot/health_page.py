@@ -63,7 +63,10 @@ def show_process(report: Report) -> None:
 
 
 def show_drift(report: Report) -> None:
-    st.subheader("Requirements", anchor=False)
+    checked = report["drift_file"]
+    st.subheader(
+        "Requirements" if checked == "requirements.txt" else f"Pins ({checked})", anchor=False
+    )
     rows = [
         (f"{DRIFT_STATUS_ICONS.get(status, '')} {status}", *rest)
         for status, *rest in drift_rows(report)
@@ -72,7 +75,7 @@ def show_drift(report: Report) -> None:
         header = ["Status", "Line", "Requirement", "Installed", "Detail"]
         st.markdown(markdown_table(header, rows))
     else:
-        st.write("requirements.txt names no packages.")
+        st.write(f"{checked} names no packages.")
     for mismatch in report["loaded_version_mismatches"]:
         st.error(
             escape(

@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from freshboot import process
+from freshboot import process, uv_lock
 from freshboot.booted import Booted, recorded
 from freshboot.code_drift import CodeWatch
 from freshboot.config_drift import CONFIG_FILE, config_drift, read_config
@@ -56,6 +56,10 @@ REINSTALL = (
     "reboot the app so Community Cloud installs requirements.txt again (Community Cloud"
     " dashboard → app menu (⋮) → Reboot app; locally: pip install -r requirements.txt, then"
     " restart streamlit)"
+)
+UV_REINSTALL = (
+    "reboot the app so Community Cloud installs uv.lock again (Community Cloud dashboard → app"
+    " menu (⋮) → Reboot app; locally: uv sync --locked, then restart streamlit)"
 )
 
 
@@ -131,7 +135,8 @@ def _requirements_findings(
         have = f"{first['installed']} is installed" if first["installed"] else "it is not installed"
         more = f" ({_plural(len(unmet), 'requirement')} not met)" if len(unmet) > 1 else ""
         reason = f"{first['file']} asks for {first['requirement']} but {have}{more}"
-        found.append(_finding("requirements-unmet", "stale", reason, REINSTALL))
+        fix = UV_REINSTALL if first["file"] == uv_lock.LOCK else REINSTALL
+        found.append(_finding("requirements-unmet", "stale", reason, fix))
     if mismatches:
         first = mismatches[0]
         reason = (
@@ -147,7 +152,7 @@ def _requirements_findings(
 
 def _invalid_requirements_finding(first: DriftRow) -> Finding:
     if first["line"] == 0:  # the file itself cannot be read
-        fix = f"restore {REQUIREMENTS_FILE} as UTF-8 text, then bump and push"
+        fix = f"restore {first['file']} as UTF-8 text, then bump and push"
         return _finding("requirements-invalid", "unknown", first["detail"], fix)
     return _finding(
         "requirements-invalid",
@@ -232,17 +237,24 @@ def with_verdict(report: Report, fresh_reason: str = "") -> Report:
     return report
 
 
-def _fresh_reason(in_server: bool) -> str:
+def _fresh_reason(in_server: bool, dependency_file: str = REQUIREMENTS_FILE) -> str:
     if in_server:
         return (
             "this process started after the newest stamp and runs what is on disk: its"
-            f" packages satisfy {REQUIREMENTS_FILE}, and its config, modules, secrets and Python"
+            f" packages satisfy {dependency_file}, and its config, modules, secrets and Python"
             " match the project"
         )
     return (
-        f"the stamps agree and this environment's packages satisfy {REQUIREMENTS_FILE} (this"
+        f"the stamps agree and this environment's packages satisfy {dependency_file} (this"
         " is not a running server: ask one with python scripts/bump.py status --url URL)"
     )
+
+
+def checked_dependencies(root: Path) -> tuple[str, list[dict]]:
+    """The file the drift rows come from, and the rows: uv.lock's pins under uv."""
+    if uv_lock.applies(root):
+        return uv_lock.LOCK, uv_lock.check_lock(root)
+    return REQUIREMENTS_FILE, check_requirements(root / REQUIREMENTS_FILE)
 
 
 def _code_watch(root: Path, booted: Booted | None) -> CodeWatch:
@@ -261,13 +273,17 @@ def build_report(root: Path) -> Report:
     """The whole report for the project at ``root``, as JSON-ready data."""
     root = Path(root)
     state = read_stamps(root)
-    drift = check_requirements(root / REQUIREMENTS_FILE)
+    checked, drift = checked_dependencies(root)
     booted = recorded(root)
     in_server = booted is not None
     required, secrets_problem = required_secrets(root)
     facts = {
         "booted": booted,
-        "loaded_version_mismatches": loaded_version_mismatches(drift),
+        # Packages the project names itself, as in requirements.txt: a package's own
+        # __version__ may differ from its release (certifi's leaves out ".post1").
+        "loaded_version_mismatches": loaded_version_mismatches(
+            [row for row in drift if row.get("direct", True)]
+        ),
         "dependency_file_problem": dependency_file_problem(root),
         "config_drift": config_drift(booted.config, read_config(root)) if booted else [],
         "code_drift": _code_watch(root, booted).changed(),
@@ -300,6 +316,7 @@ def build_report(root: Path) -> Report:
         if used
         else None,
         "drift": drift,
+        "drift_file": checked,
         "loaded_version_mismatches": facts["loaded_version_mismatches"],
         "config_drift": facts["config_drift"],
         "code_drift": facts["code_drift"],
@@ -308,7 +325,7 @@ def build_report(root: Path) -> Report:
         "process": process_info(),
         "checked_at": datetime.now(UTC).strftime(TIME_FORMAT),
     }
-    return with_verdict(report, _fresh_reason(in_server))
+    return with_verdict(report, _fresh_reason(in_server, checked))
 
 
 # --- text --------------------------------------------------------------------
@@ -350,7 +367,7 @@ def format_report(report: Report, source: str | None = None) -> str:
         versions = runtime_versions()
         process.append(("streamlit", versions["streamlit"] or "not installed"))
     lines += _table(process)
-    lines += ["", f"Requirements ({REQUIREMENTS_FILE})"]
+    lines += ["", f"Requirements ({report['drift_file']})"]
     drift = [
         (f"line {line}", status, requirement, f"installed {installed}" if installed else "", detail)
         for status, line, requirement, installed, detail in drift_rows(report)

@@ -377,6 +377,16 @@ def _loaded_version(module_name: str) -> str | None:
     return loaded if isinstance(loaded, str) else None
 
 
+def _runs_another(loaded: Version, installed: str) -> bool:
+    """Whether a module's ``__version__`` names another release than the installed one.
+
+    A module often leaves out the post-release or local part of its distribution's
+    version (certifi 2026.10.19 installed as 2026.10.19.post1): that is the same release.
+    """
+    version = Version(installed)
+    return loaded not in (version, Version(version.base_version))
+
+
 def loaded_version_mismatches(drift: list[dict]) -> list[dict]:
     """Packages whose imported module reports another version than the installed one.
 
@@ -391,7 +401,7 @@ def loaded_version_mismatches(drift: list[dict]) -> list[dict]:
         for module_name in top_level_modules(canonicalize_name(row["name"])):
             loaded = _loaded_version(module_name)
             try:
-                differs = loaded is not None and Version(loaded) != Version(row["installed"])
+                differs = loaded is not None and _runs_another(Version(loaded), row["installed"])
             except InvalidVersion:
                 continue
             if differs:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from freshboot.requirements import line_label
 from freshboot.shape import GitShown, Report
-from freshboot.stamps import STAMP_FILES
 
 NOT_A_SERVER = "-"
 
@@ -34,8 +33,7 @@ def deployment_rows(report: Report) -> list[tuple[str, str, str]]:
         ("DEPLOYMENT_VERSION", ran("version"), report["version"] or "not found"),
         ("newest stamp", ran("stamp"), report["newest_stamp"] or "none"),
     ]
-    for name in STAMP_FILES:
-        stamp = report["stamps"].get(name)
+    for name, stamp in report["stamps"].items():
         rows.append(
             (f"stamp in {name}", "", f"{stamp['version']} {stamp['time']}" if stamp else "none")
         )

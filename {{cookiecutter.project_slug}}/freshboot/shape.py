@@ -6,7 +6,7 @@ terminal text, the boot line and ``bump.py status`` read these keys and no other
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 Verdict = Literal["broken", "stale", "unknown", "fresh"]
 # Worst first: a report's verdict is the worst of its findings; fresh when it has none.
@@ -50,6 +50,7 @@ class DriftRow(TypedDict):
     satisfied: bool | None
     status: str  # ok, mismatch, missing, skipped, unchecked, invalid
     detail: str
+    direct: NotRequired[bool]  # uv.lock rows: a dependency of the project itself
 
 
 class LoadedMismatch(TypedDict):
@@ -92,6 +93,7 @@ class Report(TypedDict, total=False):
     newest_stamp: str | None
     git: GitShown | None
     dependency_file: str | None
+    drift_file: str  # what the drift rows check: requirements.txt, or uv.lock in a uv project
     drift: list[DriftRow]
     loaded_version_mismatches: list[LoadedMismatch]
     config_drift: list[str]

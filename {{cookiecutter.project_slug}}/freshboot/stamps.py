@@ -5,6 +5,11 @@ The stamps are ``DEPLOYMENT_VERSION = "X.Y.Z"`` in app.py and a
 .streamlit/config.toml. A push that changes them changes the files Community
 Cloud watches, which makes it reinstall and reboot.
 
+A project managed with uv (uv.lock next to a pyproject.toml with [project]) has the
+stamp line in pyproject.toml instead of requirements.txt, and two more places follow
+DEPLOYMENT_VERSION: ``[project].version`` and the project's own entry in uv.lock, the
+file Cloud installs from (freshboot/uv_project.py says how).
+
 A stamp more than a minute ahead of the clock reading it is a problem, not a
 time: it would keep every boot stale until that moment (``bump.py stamp`` fixes it).
 
@@ -25,8 +30,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from freshboot import uv_project
+
 VERSION_FILE = "app.py"
 STAMP_FILES = ("requirements.txt", ".streamlit/config.toml")
+UV_STAMP_FILES = (uv_project.PYPROJECT, ".streamlit/config.toml")
 STAMP_PREFIX = "# freshboot:"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 BOM = "\ufeff"
@@ -64,6 +72,7 @@ class Stamps:
     problems: list[str] = field(default_factory=list)
     ahead: dict[str, str] = field(default_factory=dict)
     repairable: list[str] = field(default_factory=list)
+    uv: bool = False  # managed with uv: the stamps include pyproject.toml and uv.lock
 
     @property
     def agree(self) -> bool:
@@ -183,6 +192,58 @@ def first_statement_problem(source: str) -> str | None:
     )
 
 
+def stamp_files(root: Path) -> tuple[str, ...]:
+    """The files with a stamp line: requirements.txt's place is pyproject.toml's under uv."""
+    return UV_STAMP_FILES if uv_project.is_uv_project(root) else STAMP_FILES
+
+
+def stamped_files(root: Path) -> tuple[str, ...]:
+    """Every file a bump rewrites: app.py, the stamp files, and uv.lock under uv."""
+    files = (VERSION_FILE, *stamp_files(root))
+    return (*files, uv_project.LOCK) if uv_project.is_uv_project(root) else files
+
+
+def _read_text(root: Path, name: str) -> tuple[str | None, str | None]:
+    """(text, None), or (None, why it cannot be read)."""
+    try:
+        return (root / name).read_text(encoding="utf-8"), None
+    except (OSError, UnicodeDecodeError) as error:
+        return None, f"{name}: cannot be read ({error.__class__.__name__})"
+
+
+def uv_problems(root: Path, version: str | None) -> tuple[list[str], list[str]]:
+    """(problems, the ones bump.py set repairs) of [project].version and uv.lock's root entry."""
+    pyproject, problem = _read_text(root, uv_project.PYPROJECT)
+    if problem:
+        return [problem], []
+    lock, problem = _read_text(root, uv_project.LOCK)
+    if problem:
+        return [problem], []
+    declared = uv_project.project_version(pyproject)
+    if declared is None:
+        return [f'{uv_project.PYPROJECT}: no version = "X.Y.Z" in [project]'], []
+    if problem := uv_project.lock_problem(lock):
+        return [f"{uv_project.LOCK}: {problem}"], []
+    problems = []
+    if version is not None:
+        try:
+            expected = uv_project.package_version(version)
+        except uv_project.VersionError as error:
+            return [f"{VERSION_FILE}: DEPLOYMENT_VERSION {error}"], []
+        if not uv_project.same_version(uv_project.without_stamp(declared), expected):
+            problems.append(
+                f"{uv_project.PYPROJECT}: [project].version is {declared},"
+                f" {VERSION_FILE} says {version}"
+            )
+    locked = uv_project.lock_version(lock)
+    if not uv_project.same_version(locked, declared):
+        problems.append(
+            f"{uv_project.LOCK}: the project's own version is {locked},"
+            f" {uv_project.PYPROJECT} says {declared}"
+        )
+    return problems, list(problems)
+
+
 def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
     """The stamps of the project at ``root``; ``now`` (default: the clock) finds future ones."""
     root = Path(root)
@@ -209,7 +270,8 @@ def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
             )
     version = versions[0] if versions else None
     stamps: dict[str, Stamp | None] = {}
-    for name in STAMP_FILES:
+    files = stamp_files(root)
+    for name in files:
         stamps[name] = None
         try:
             found = find_stamps((root / name).read_text(encoding="utf-8"))
@@ -233,15 +295,24 @@ def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
                 problems.append(ahead[name])
     # Only stamps in the present are compared: a future one is reported already.
     readable = [stamp for name, stamp in stamps.items() if stamp and name not in ahead]
-    if len(readable) == len(STAMP_FILES) and len({stamp.text() for stamp in readable}) > 1:
-        set_repairs("the stamp lines of " + " and ".join(STAMP_FILES) + " differ")
-    return Stamps(version, stamps, problems, ahead, repairable)
+    if len(readable) == len(files) and len({stamp.text() for stamp in readable}) > 1:
+        set_repairs("the stamp lines of " + " and ".join(files) + " differ")
+    uv = files == UV_STAMP_FILES
+    if uv:
+        found, repairs = uv_problems(root, version)
+        problems += found
+        repairable += repairs
+    return Stamps(version, stamps, problems, ahead, repairable, uv)
 
 
 def is_stamp_line(name: str, line: str) -> bool:
+    """Whether a bump may have written ``line`` of ``name``; a diff line has no context, so in
+    pyproject.toml and uv.lock any ``version = "..."`` line counts."""
     line = line.removeprefix(BOM)
     if name == VERSION_FILE:
         return VERSION_LINE.match(line) is not None
+    if name in (uv_project.PYPROJECT, uv_project.LOCK) and uv_project.VERSION_KEY.match(line):
+        return True
     return line.startswith(STAMP_PREFIX)
 
 
@@ -335,17 +406,51 @@ def _read_bytes(root: Path, name: str) -> bytes:
         raise StampError(f"{name}: cannot be read ({error.strerror or error})") from None
 
 
+def package_version_for(root: Path, stamp: Stamp) -> str:
+    """The version pyproject.toml and uv.lock get: DEPLOYMENT_VERSION as uv writes it, plus
+    the stamp time (``+stamp.TIME``) when DEPLOYMENT_VERSION stays, so uv.lock still changes."""
+    try:
+        current = find_version((root / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        current = None
+    keeps = current == stamp.version
+    try:
+        return uv_project.package_version(stamp.version, stamp.time if keeps else None)
+    except uv_project.VersionError as error:
+        raise StampError(f"{uv_project.PYPROJECT}: {error}") from None
+
+
+def with_package_version(name: str, data: bytes, version: str) -> bytes:
+    """pyproject.toml's or uv.lock's bytes with the project's own version set to ``version``."""
+    bom, lines = _decode(data)
+    text = "\n".join(lines)
+    try:
+        if name == uv_project.LOCK:
+            text = uv_project.with_lock_version(text, version)
+        else:
+            text = uv_project.with_project_version(text, version)
+    except uv_project.VersionError as error:
+        raise StampError(str(error)) from None
+    return (bom + text).encode("utf-8")
+
+
 def plan_changes(root: Path, stamp: Stamp) -> list[FileChange]:
     """What writing ``stamp`` would change, file by file; files it leaves alone are left out."""
     root = Path(root)
+    files = stamped_files(root)
+    package = package_version_for(root, stamp) if uv_project.LOCK in files else None
     changes = []
-    for name in (VERSION_FILE, *STAMP_FILES):
+    for name in files:
         old = _read_bytes(root, name)
         try:
             if name == VERSION_FILE:
                 new = with_version(old, stamp.version)
+            elif name == uv_project.LOCK:
+                new = with_package_version(name, old, package)
             else:
                 new = with_stamp(old, stamp)
+                if package is not None and name == uv_project.PYPROJECT:
+                    new = with_package_version(name, new, package)
         except StampError as error:
             raise StampError(f"{name} {error}") from None
         if new != old:

@@ -1,7 +1,9 @@
 """Move the three deployment stamps together, so the next push boots fresh.
 
 The stamps are DEPLOYMENT_VERSION in app.py and the "# freshboot:" line in
-requirements.txt and .streamlit/config.toml. Run `python scripts/bump.py --help`.
+requirements.txt and .streamlit/config.toml. In a project managed with uv the line is in
+pyproject.toml instead, and [project].version and uv.lock's entry for the project follow
+DEPLOYMENT_VERSION (no uv needed). Run `python scripts/bump.py --help`.
 
 Standard library only, so it runs before anything is installed (CI, pre-commit);
 only ``status`` without ``--url`` needs the app's packages. It works on the project it
@@ -40,7 +42,6 @@ from freshboot.dependency_files import dependency_file_fix, dependency_file_prob
 from freshboot.literal import visible, visible_line  # noqa: E402
 from freshboot.shape import SEVERITY  # noqa: E402
 from freshboot.stamps import (  # noqa: E402
-    STAMP_FILES,
     TIME_FORMAT,
     VERSION_FILE,
     FileChange,
@@ -51,11 +52,12 @@ from freshboot.stamps import (  # noqa: E402
     is_stamp_line,
     plan_changes,
     read_stamps,
+    stamped_files,
     write_changes,
 )
+from freshboot.uv_project import LOCK, is_uv_project  # noqa: E402
 
 OK, CHECK_FAILED, REFUSED = 0, 1, 2
-STAMPED_FILES = (VERSION_FILE, *STAMP_FILES)
 # Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5 (no "v", no leading zeros). ASCII
 # only: \d would also take other scripts' digits, which int() reads but pip and people do not.
 IDENTIFIER = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
@@ -338,11 +340,12 @@ def check_git(tag: str | None, push: bool) -> str | None:
             "this repository has no commits yet; commit the project first"
             ' (git add --all && git commit -m "Initial commit"), then bump with --commit'
         )
-    for name in STAMPED_FILES:
+    files = stamped_files(ROOT)
+    for name in files:
         check_committable(name)
-    paths = [content_path(name) for name in STAMPED_FILES]
+    paths = [content_path(name) for name in files]
     staged = git("diff", "--cached", "--name-only", "--relative").stdout.splitlines()
-    staged = [name for name in staged if name not in paths and name not in STAMPED_FILES]
+    staged = [name for name in staged if name not in paths and name not in files]
     if staged:
         raise Refused(
             f"other changes are staged ({', '.join(staged[:3])}); commit or unstage them first"
@@ -377,7 +380,7 @@ def commit(changes, message: str, tag: str | None, remote, said: list[str], writ
     On a failed commit the files are put back, so ``written`` is never said.
     """
     # Every stamped file that differs from HEAD: an earlier bump without --commit counts too.
-    paths = [content_path(name) for name in STAMPED_FILES]
+    paths = [content_path(name) for name in stamped_files(ROOT)]
     names = [path for path in paths if git("diff", "--quiet", "HEAD", "--", path).returncode]
     done = git("commit", "--quiet", "--only", "-m", message, "--", *names)
     if done.returncode != 0:
@@ -507,8 +510,9 @@ def check(args) -> int:
         print(f"bump.py: {visible_line(problem, limit=1000)}", file=sys.stderr)
     if problems:
         return CHECK_FAILED
-    stamp = state.stamps[STAMP_FILES[0]]
-    print(f"ok: {state.version} stamped {stamp.time.strftime(TIME_FORMAT)} in all three files")
+    stamp = next(iter(state.stamps.values()))
+    files = ", ".join(stamped_files(ROOT)) if state.uv else "all three files"
+    print(f"ok: {state.version} stamped {stamp.time.strftime(TIME_FORMAT)} in {files}")
     return OK
 
 
@@ -518,12 +522,31 @@ def show(args) -> int:
     for name, stamp in state.stamps.items():
         value = f"{stamp.version} {stamp.time.strftime(TIME_FORMAT)}" if stamp else "-"
         rows.append((name, value + (" (in the future)" if name in state.ahead else "")))
+    if state.uv:
+        rows += package_version_rows()
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label.ljust(width)}  {visible_line(value)}")
     problems = check_problems(state)
     print("the stamps agree" if not problems else f"check fails: {visible_line(problems[0])}")
     return OK
+
+
+def package_version_rows() -> list[tuple[str, str]]:
+    """[project].version and uv.lock's version of the project, as show prints them."""
+    from freshboot.uv_project import PYPROJECT, lock_version, project_version
+
+    rows = []
+    for label, name, read in (
+        ("[project].version (pyproject.toml)", PYPROJECT, project_version),
+        (f"the project in {LOCK}", LOCK, lock_version),
+    ):
+        try:
+            value = read((ROOT / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            value = None
+        rows.append((label, value or "not found"))
+    return rows
 
 
 def status(args) -> int:
@@ -543,7 +566,11 @@ def local_status(args) -> int:
     except ImportError as error:
         raise Refused(
             f"status needs the app's packages ({error.name or error} is missing):"
-            " pip install -r requirements.txt"
+            + (
+                " uv sync, then uv run"
+                if is_uv_project(ROOT)
+                else " pip install -r requirements.txt"
+            )
         ) from None
     report = build_report(ROOT)
     text = json.dumps(report, indent=2) + "\n" if args.json else visible(format_report(report))
@@ -711,7 +738,12 @@ class Parser(argparse.ArgumentParser):
 DESCRIPTION = """\
 Move the three deployment stamps together, so the next push boots fresh: DEPLOYMENT_VERSION
 in app.py and the "# freshboot: VERSION TIME" line in requirements.txt and .streamlit/config.toml.
-Changing them makes Streamlit Community Cloud reinstall and reboot the app."""
+Changing them makes Streamlit Community Cloud reinstall and reboot the app.
+
+Managed with uv (uv.lock next to a pyproject.toml with [project]): the line is in pyproject.toml
+instead, and [project].version and the project's entry in uv.lock (the file Cloud installs
+from) follow DEPLOYMENT_VERSION; stamp, which keeps the version, writes it with the stamp time
+as a local version (0.1.0+stamp.20261130061500). uv lock --check still passes; uv is not needed."""
 
 HELP = """\
 examples:
@@ -743,7 +775,8 @@ COMMANDS = {
         check,
         "exit 0 if the three stamps agree, none is in the future, DEPLOYMENT_VERSION"
         " is app.py's first statement and Community Cloud installs from the stamped"
-        " requirements.txt; else 1 naming each bad file",
+        " requirements.txt (under uv: uv.lock, whose version follows); else 1 naming each"
+        " bad file",
         "check",
     ),
     "show": (show, "print the version and each stamp", "show"),

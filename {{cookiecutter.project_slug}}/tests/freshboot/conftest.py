@@ -10,9 +10,28 @@ import pytest
 
 from freshboot import process
 from freshboot.stamps import TIME_FORMAT, read_stamps
+from freshboot.uv_project import is_uv_project
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOT_COPIED = (".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache")
+MANAGED_WITH_UV = is_uv_project(PROJECT_ROOT)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "requirements_txt: tests requirements.txt; skipped when uv manages the project"
+    )
+    config.addinivalue_line(
+        "markers", "uv_lock: tests uv.lock; skipped when the project uses requirements.txt"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    skipped = "requirements_txt" if MANAGED_WITH_UV else "uv_lock"
+    reason = "this project is managed with " + ("uv" if MANAGED_WITH_UV else "pip")
+    for item in items:
+        if item.get_closest_marker(skipped):
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import json
 import platform
 from pathlib import Path
 
+import pytest
 from starlette.requests import Request
 
 from freshboot import process
@@ -65,6 +66,7 @@ def test_answers_503_stale_after_bump_stamp(project_copy, bump_stamp):
     assert "before the newest stamp" in body["reason"]
 
 
+@pytest.mark.requirements_txt
 def test_unmet_requirement_answers_503(project_copy):
     with (project_copy / "requirements.txt").open("a", encoding="utf-8") as requirements:
         requirements.write("no-such-package-freshboot>=1\n")

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from freshboot.stamps import STAMP_FILES, Stamp, read_stamps, with_stamp
+from freshboot.stamps import Stamp, read_stamps, stamp_files, stamped_files, with_stamp
 
-STAMPED = ("app.py", "requirements.txt", ".streamlit/config.toml")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# app.py, requirements.txt and .streamlit/config.toml; under uv pyproject.toml and uv.lock.
+STAMPED = stamped_files(PROJECT_ROOT)
+FIRST_STAMP_FILE = stamp_files(PROJECT_ROOT)[0]
 
 
 @pytest.fixture
@@ -75,10 +78,10 @@ def test_disagreeing_stamps_fail_check_and_block_bumps(copy):
 
 def test_a_stamp_from_the_future_fails_check_until_stamp_replaces_it(copy):
     next_year = Stamp("1.0.0", datetime.now(UTC).replace(microsecond=0) + timedelta(days=365))
-    for name in STAMP_FILES:
+    for name in stamp_files(copy):
         (copy / name).write_bytes(with_stamp((copy / name).read_bytes(), next_year))
     check = bump(copy, "check")
-    assert check.returncode == 1 and "requirements.txt: stamp time" in check.stderr
+    assert check.returncode == 1 and f"{FIRST_STAMP_FILE}: stamp time" in check.stderr
     assert "is in the future" in check.stderr
     assert bump(copy, "patch").returncode == 2
     assert bump(copy, "stamp").returncode == 0
@@ -95,10 +98,10 @@ def test_bad_versions_are_refused(copy, version):
 
 
 def test_crlf_and_bom_survive(copy):
-    requirements = copy / "requirements.txt"
-    requirements.write_bytes(b"\xef\xbb\xbf" + requirements.read_bytes().replace(b"\n", b"\r\n"))
+    stamped = copy / FIRST_STAMP_FILE
+    stamped.write_bytes(b"\xef\xbb\xbf" + stamped.read_bytes().replace(b"\n", b"\r\n"))
     assert bump(copy, "stamp").returncode == 0
-    data = requirements.read_bytes()
+    data = stamped.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf# freshboot: 1.0.0 ")
     assert data.count(b"\n") == data.count(b"\r\n")
     assert read_stamps(copy).agree

@@ -89,6 +89,7 @@ def test_health_page_says_stale_after_bump_stamp(project_copy, bump_stamp):
     assert "Reboot app" in page_text(at)
 
 
+@pytest.mark.requirements_txt
 def test_health_page_shows_a_drift_row_for_a_version_not_installed(project_copy):
     add_requirement(project_copy, "packaging>=999")
     at = health_page(project_copy)
@@ -98,6 +99,7 @@ def test_health_page_shows_a_drift_row_for_a_version_not_installed(project_copy)
     assert "asks for packaging>=999" in at.error[0].value.replace("\\", "")
 
 
+@pytest.mark.requirements_txt
 def test_a_malformed_line_is_unknown_and_the_next_step_is_to_fix_that_line(project_copy):
     add_requirement(project_copy, "this is not == a requirement")
     at = health_page(project_copy)
@@ -109,6 +111,7 @@ def test_a_malformed_line_is_unknown_and_the_next_step_is_to_fix_that_line(proje
     assert "bump.py check" not in report["next_step"]
 
 
+@pytest.mark.requirements_txt
 def test_a_stamp_in_the_future_is_unknown_not_stale(project_copy):
     """A clock set wrong when stamping: no reboot could ever pass that stamp."""
     requirements = project_copy / "requirements.txt"
@@ -168,6 +171,7 @@ def test_health_page_never_shows_the_token_or_outside_paths(project_root):
     assert str(Path.home()) not in shown
 
 
+@pytest.mark.requirements_txt
 def test_tokens_in_requirement_urls_are_never_shown(project_copy):
     lines = {
         "private-pkg @ https://host.invalid/p-1.0-py3-none-any.whl?private_token=SECRET1": (
@@ -191,6 +195,7 @@ def test_tokens_in_requirement_urls_are_never_shown(project_copy):
     assert "SECRET" not in shown
 
 
+@pytest.mark.requirements_txt
 def test_a_package_upgraded_under_the_process_is_found_by_its_module_name(project_copy):
     """A distribution whose module has another name, as Pillow's is PIL and PyYAML's yaml."""
     site = project_copy.parent / "site"
@@ -269,6 +274,7 @@ def test_drift_check_reads_extras_markers_options_and_bad_lines():
     assert rows[0]["name"] == "Streamlit" and rows[0]["satisfied"] is True
 
 
+@pytest.mark.requirements_txt
 def test_included_requirement_files_are_checked_too(project_copy):
     (project_copy / "requirements").mkdir()
     (project_copy / "requirements" / "base.txt").write_text(
@@ -293,6 +299,7 @@ def test_included_requirement_files_are_checked_too(project_copy):
     assert any("requirements/base.txt:2" in line for line in drift_rows(at))
 
 
+@pytest.mark.requirements_txt
 def test_an_included_file_that_cannot_be_read_makes_the_verdict_unknown(project_copy):
     add_requirement(project_copy, "-r missing.txt")
     report = build_report(project_copy)

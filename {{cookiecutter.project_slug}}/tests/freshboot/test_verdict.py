@@ -24,6 +24,7 @@ def causes(report: dict) -> list[str]:
     return [finding["cause"] for finding in report["findings"]]
 
 
+@pytest.mark.requirements_txt
 @pytest.mark.parametrize("name", ["uv.lock", "Pipfile", "environment.yml"])
 def test_a_dependency_file_cloud_reads_first_is_named(project_copy, name):
     (project_copy / name).write_text("\n", encoding="utf-8")
@@ -48,6 +49,7 @@ def test_a_dependency_file_cloud_reads_first_is_named(project_copy, name):
     )
 
 
+@pytest.mark.requirements_txt
 def test_the_entrypoint_folder_comes_before_the_repository_root(tmp_path, project_copy):
     repository = tmp_path / "repository"
     (repository / ".git").mkdir(parents=True)
@@ -61,6 +63,7 @@ def test_the_entrypoint_folder_comes_before_the_repository_root(tmp_path, projec
     assert dependency_file_problem(app_folder).startswith("Community Cloud installs from uv.lock")
 
 
+@pytest.mark.requirements_txt
 def test_a_pyproject_does_not_shadow_requirements(project_root):
     assert (project_root / "pyproject.toml").is_file()
     assert dependency_file_problem(project_root) is None
