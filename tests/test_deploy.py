@@ -31,6 +31,7 @@ from helpers import (
     bake,
     copy_project,
     free_port,
+    refusal_reasons,
     run,
     stop,
     wait_until_healthy,
@@ -609,6 +610,6 @@ def test_two_replicas_behind_nginx_serve_sessions_and_survive_a_stop(served, tmp
 def test_include_kubernetes_of_another_type_is_refused(tmp_path, capsys, value):
     with pytest.raises(SystemExit):
         bake(tmp_path / "out", include_kubernetes=value)
-    (line,) = capsys.readouterr().err.splitlines()
+    (line,) = refusal_reasons(capsys.readouterr().err)
     assert line.startswith("freshboot: include_kubernetes must be yes or no"), line
     assert list((tmp_path / "out").iterdir()) == []

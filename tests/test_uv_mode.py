@@ -25,6 +25,7 @@ from helpers import (
     copy_project,
     free_port,
     git_output,
+    refusal_reasons,
     run,
     stop,
     tomllib,
@@ -104,7 +105,7 @@ def test_a_uv_project_has_uv_files_and_no_requirements_files(uv_project):
 def test_a_dependency_manager_other_than_pip_or_uv_is_refused_in_one_line(tmp_path):
     done = bake_cli(tmp_path, "dependency_manager=poetry")
     assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == [
+    assert refusal_reasons(done.stderr) == [
         "freshboot: dependency_manager must be one of pip, uv, not 'poetry';"
         " answer dependency_manager=pip or dependency_manager=uv."
     ]

@@ -91,6 +91,7 @@ def test_a_comment_ends_a_continuation_and_is_dropped_as_pip_drops_it():
     ]
 
 
+@pytest.mark.requirements_txt
 def test_credentials_split_by_a_continuation_never_reach_the_report(project_copy):
     add_lines(project_copy, "".join(CONTINUED))
     # Indented continuations: pip keeps the spaces, so these lines are not
@@ -104,6 +105,7 @@ def test_credentials_split_by_a_continuation_never_reach_the_report(project_copy
     assert "SECRET" not in shown
 
 
+@pytest.mark.requirements_txt
 def test_index_and_find_links_lines_never_show_their_credentials(project_copy):
     add_lines(
         project_copy,
@@ -126,6 +128,7 @@ def test_index_and_find_links_lines_never_show_their_credentials(project_copy):
     assert "SECRET" not in shown
 
 
+@pytest.mark.requirements_txt
 def test_an_invalid_line_shows_nothing_after_its_url_and_its_detail_no_copy(project_copy):
     add_lines(
         project_copy,
@@ -145,6 +148,7 @@ def test_an_invalid_line_shows_nothing_after_its_url_and_its_detail_no_copy(proj
 
 
 @needs_symlinks
+@pytest.mark.requirements_txt
 def test_requirements_txt_linking_out_of_the_project_is_not_read(project_copy):
     outside = project_copy.parent / "outside.txt"
     outside.write_text("outside-only-package==1.0\n", encoding="utf-8")
@@ -158,6 +162,7 @@ def test_requirements_txt_linking_out_of_the_project_is_not_read(project_copy):
 
 
 @needs_symlinks
+@pytest.mark.requirements_txt
 def test_a_linked_requirements_txt_includes_files_relative_to_the_project_as_pip_does(
     project_copy,
 ):
@@ -305,6 +310,7 @@ def within_seconds(seconds: float, function, fifo: Path | None = None):
 
 
 @needs_fifo
+@pytest.mark.requirements_txt
 def test_a_fifo_named_by_dash_r_is_not_read_and_nothing_hangs(project_copy):
     os.mkfifo(project_copy / "pipe.txt")
     add_lines(project_copy, "-r pipe.txt\n")
@@ -346,6 +352,7 @@ def test_a_fifo_as_a_git_file_is_not_read_and_nothing_hangs(tmp_path):
     assert within_seconds(10, lambda: git_commit(tmp_path), tmp_path / ".git") is None
 
 
+@pytest.mark.requirements_txt
 def test_a_folder_or_a_huge_file_named_by_dash_r_is_not_read(project_copy):
     (project_copy / "folder.txt").mkdir()
     (project_copy / "huge.txt").write_text("# a comment line\n" * 400_000, encoding="utf-8")
