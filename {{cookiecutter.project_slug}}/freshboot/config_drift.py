@@ -13,6 +13,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from freshboot.files import read_regular_text
+
 CONFIG_FILE = ".streamlit/config.toml"
 RESTART_SECTIONS = ("server",)
 CLOUD_FORCED = frozenset(
@@ -41,7 +43,7 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
 def read_config(root: Path) -> dict[str, object] | None:
     """``{"server.port": 8501, ...}`` from config.toml: {} without one, None when unreadable."""
     try:
-        text = (Path(root) / CONFIG_FILE).read_text(encoding="utf-8")
+        text = read_regular_text(Path(root) / CONFIG_FILE)
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError):

@@ -6,6 +6,8 @@ import re
 import sys
 from pathlib import Path
 
+from freshboot.files import read_regular_text
+
 PIN_FILE = ".python-version"
 MINOR = re.compile(r"(?<![0-9.])(?P<major>[0-9]+)\.(?P<minor>[0-9]+)")
 
@@ -13,7 +15,7 @@ MINOR = re.compile(r"(?<![0-9.])(?P<major>[0-9]+)\.(?P<minor>[0-9]+)")
 def pinned_python(root: Path) -> str | None:
     """``3.12`` from .python-version (``3.12``, ``3.12.4``, ``cpython-3.12``), or None."""
     try:
-        text = (Path(root) / PIN_FILE).read_text(encoding="utf-8")
+        text = read_regular_text(Path(root) / PIN_FILE)
     except (OSError, UnicodeDecodeError):
         return None
     for line in text.splitlines():

@@ -12,6 +12,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from freshboot.files import read_regular_text
+
 EXAMPLE_FILE = ".streamlit/secrets.example.toml"
 LOCAL_FILE = ".streamlit/secrets.toml"
 
@@ -29,7 +31,7 @@ def _names(table: Mapping, prefix: str = "") -> list[str]:
 def required_secrets(root: Path) -> tuple[list[str], str | None]:
     """The secret names the example file lists, and a problem reading it (or None)."""
     try:
-        text = (Path(root) / EXAMPLE_FILE).read_text(encoding="utf-8")
+        text = read_regular_text(Path(root) / EXAMPLE_FILE)
     except FileNotFoundError:
         return [], None
     except (OSError, UnicodeDecodeError) as error:
@@ -57,7 +59,7 @@ def _file_secrets(root: Path) -> Mapping:
     found: dict = {}
     for path in (Path.home() / ".streamlit" / "secrets.toml", Path(root) / LOCAL_FILE):
         try:
-            found.update(tomllib.loads(path.read_text(encoding="utf-8")))
+            found.update(tomllib.loads(read_regular_text(path)))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
     return found

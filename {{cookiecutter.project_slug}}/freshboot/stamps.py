@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from freshboot import uv_project
+from freshboot.files import read_regular_bytes, read_regular_text, why_unreadable
 
 VERSION_FILE = "app.py"
 STAMP_FILES = ("requirements.txt", ".streamlit/config.toml")
@@ -206,9 +207,9 @@ def stamped_files(root: Path) -> tuple[str, ...]:
 def _read_text(root: Path, name: str) -> tuple[str | None, str | None]:
     """(text, None), or (None, why it cannot be read)."""
     try:
-        return (root / name).read_text(encoding="utf-8"), None
+        return read_regular_text(root / name), None
     except (OSError, UnicodeDecodeError) as error:
-        return None, f"{name}: cannot be read ({error.__class__.__name__})"
+        return None, f"{name}: cannot be read ({why_unreadable(error)})"
 
 
 def uv_problems(root: Path, version: str | None) -> tuple[list[str], list[str]]:
@@ -257,10 +258,10 @@ def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
         repairable.append(problem)
 
     try:
-        versions = find_versions((root / VERSION_FILE).read_text(encoding="utf-8"))
+        versions = find_versions(read_regular_text(root / VERSION_FILE))
     except (OSError, UnicodeDecodeError) as error:
         versions = []
-        problems.append(f"{VERSION_FILE}: cannot be read ({error.__class__.__name__})")
+        problems.append(f"{VERSION_FILE}: cannot be read ({why_unreadable(error)})")
     else:
         if not versions:
             problems.append(f'{VERSION_FILE}: no DEPLOYMENT_VERSION = "X.Y.Z" line')
@@ -274,9 +275,9 @@ def read_stamps(root: Path, now: datetime | None = None) -> Stamps:
     for name in files:
         stamps[name] = None
         try:
-            found = find_stamps((root / name).read_text(encoding="utf-8"))
+            found = find_stamps(read_regular_text(root / name))
         except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{name}: cannot be read ({error.__class__.__name__})")
+            problems.append(f"{name}: cannot be read ({why_unreadable(error)})")
             continue
         if not found:
             set_repairs(f"{name}: no '{STAMP_PREFIX} VERSION TIME' line")
@@ -401,7 +402,7 @@ class FileChange:
 
 def _read_bytes(root: Path, name: str) -> bytes:
     try:
-        return (root / name).read_bytes()
+        return read_regular_bytes(root / name)
     except OSError as error:
         raise StampError(f"{name}: cannot be read ({error.strerror or error})") from None
 
@@ -410,7 +411,7 @@ def package_version_for(root: Path, stamp: Stamp) -> str:
     """The version pyproject.toml and uv.lock get: DEPLOYMENT_VERSION as uv writes it, plus
     the stamp time (``+stamp.TIME``) when DEPLOYMENT_VERSION stays, so uv.lock still changes."""
     try:
-        current = find_version((root / VERSION_FILE).read_text(encoding="utf-8"))
+        current = find_version(read_regular_text(root / VERSION_FILE))
     except (OSError, UnicodeDecodeError):
         current = None
     keeps = current == stamp.version

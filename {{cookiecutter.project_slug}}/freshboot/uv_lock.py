@@ -19,6 +19,7 @@ from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from freshboot.files import read_regular_text
 from freshboot.requirements import installed_versions
 from freshboot.uv_project import LOCK, ROOT_ENTRY, is_uv_project
 
@@ -136,7 +137,7 @@ def check_lock(root: Path) -> list[dict]:
     """One row per package this platform needs from uv.lock; never raises on bad input."""
     path = Path(root) / LOCK
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_text(path)
         lock = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         detail = f"{LOCK} cannot be read ({error.__class__.__name__})"

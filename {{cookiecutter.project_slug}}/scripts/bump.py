@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from freshboot.dependency_files import dependency_file_fix, dependency_file_problem  # noqa: E402
+from freshboot.files import read_regular_text  # noqa: E402
 from freshboot.literal import visible, visible_line  # noqa: E402
 from freshboot.shape import SEVERITY  # noqa: E402
 from freshboot.stamps import (  # noqa: E402
@@ -158,7 +159,7 @@ def check_problems(state) -> list[str]:
 def placement_problem() -> str | None:
     """Why DEPLOYMENT_VERSION is not where every command wants it: app.py's first statement."""
     try:
-        source = (ROOT / VERSION_FILE).read_text(encoding="utf-8")
+        source = read_regular_text(ROOT / VERSION_FILE)
     except (OSError, UnicodeDecodeError):
         return None  # read a moment ago by read_stamps, which reports what happened
     return first_statement_problem(source)
@@ -542,7 +543,7 @@ def package_version_rows() -> list[tuple[str, str]]:
         (f"the project in {LOCK}", LOCK, lock_version),
     ):
         try:
-            value = read((ROOT / name).read_text(encoding="utf-8"))
+            value = read(read_regular_text(ROOT / name))
         except (OSError, UnicodeDecodeError):
             value = None
         rows.append((label, value or "not found"))

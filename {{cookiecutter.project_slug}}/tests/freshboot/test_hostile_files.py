@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -457,3 +458,28 @@ def test_a_loopback_request_to_a_loopback_server_is_local(address, client, heade
     from freshboot.cache_tools import locality_problem
 
     assert locality_problem(address, client, headers) is None
+
+
+@needs_fifo
+@pytest.mark.parametrize("name", ["app.py", ".streamlit/config.toml", ".python-version"])
+def test_a_fifo_as_a_stamped_or_pinned_file_is_not_read_and_nothing_hangs(project_copy, name):
+    path = project_copy / name
+    path.unlink()
+    os.mkfifo(path)
+    report = within_seconds(10, lambda: build_report(project_copy), path)
+    check = within_seconds(
+        30,
+        lambda: subprocess.run(
+            [sys.executable, "scripts/bump.py", "check"],
+            cwd=project_copy,
+            capture_output=True,
+            text=True,
+        ),
+        path,
+    )
+    if name == ".python-version":  # an unreadable pin is no pin: nothing to compare
+        assert report["python"]["pinned"] is None and check.returncode == 0, check.stderr
+        return
+    assert f"{name}: cannot be read (not a regular file)" in report["stamp_problems"]
+    assert report["verdict"] == "unknown"
+    assert check.returncode == 1 and "not a regular file" in check.stderr
