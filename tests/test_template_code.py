@@ -212,3 +212,46 @@ def test_no_two_freshboot_modules_import_each_other():
 
     cycles = sorted(module for module in graph if reaches(module, module, {module}))
     assert cycles == [], f"modules on an import cycle: {cycles}"
+
+
+OWNERSHIP_HEADER = (
+    "# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.\n"
+    "# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).\n"
+)
+TEMPLATE_OWNED = (
+    "freshboot/*",
+    "scripts/*",
+    "tests/freshboot/*",
+    "serve.py",
+    ".github/workflows/*",
+    ".pre-commit-config.yaml",
+    "Dockerfile",
+    ".dockerignore",
+)
+OWNER_FILES = ("app.py", "app_info.py", "app_pages/home.py", "tests/test_app.py")
+
+
+@pytest.mark.parametrize("dependency_manager", ["pip", "uv"])
+def test_every_template_owned_file_says_so_first_and_owner_files_do_not(
+    tmp_path, dependency_manager
+):
+    project = bake(
+        tmp_path,
+        include_docker=True,
+        include_kubernetes=True,
+        dependency_manager=dependency_manager,
+        init_git=False,
+    )
+    owned = []
+    for path in generated_files(project):
+        name = path.relative_to(project).as_posix()
+        if any(fnmatch(name, pattern) for pattern in TEMPLATE_OWNED):
+            owned.append(name)
+            text = path.read_text(encoding="utf-8")
+            assert text.startswith(OWNERSHIP_HEADER), name
+    assert {"freshboot/report.py", "scripts/bump.py", "serve.py", "Dockerfile"} <= set(owned)
+    assert "tests/freshboot/conftest.py" in owned and ".github/workflows/ci.yml" in owned
+    for name in OWNER_FILES:
+        assert "Maintained by the streamlit-freshboot template" not in (project / name).read_text(
+            encoding="utf-8"
+        ), name

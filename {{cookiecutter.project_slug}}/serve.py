@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Serve the app plus GET /api/health (JSON) for monitors and container probes.
 
     streamlit run serve.py            # the app, /health page and /api/health

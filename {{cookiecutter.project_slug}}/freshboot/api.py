@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """GET /api/health: the health report as JSON, for uptime monitors and container probes.
 
 serve.py mounts this route next to the app (``streamlit run serve.py``). The

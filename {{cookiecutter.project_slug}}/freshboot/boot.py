@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The one boot line in the server log.
 
 Standard library only, cheap to import: app.py imports it on every run. The

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """What this process booted with, recorded once, to compare with what is on disk now.
 
 Under ``streamlit run serve.py`` the record is made when the server starts; under

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The cache buttons of the /health page, and who may press them.
 
 Clearing a cache makes every session compute it again, so the buttons are on

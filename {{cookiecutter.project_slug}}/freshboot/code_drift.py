@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Project modules whose source changed on disk after this process imported them.
 
 Streamlit runs app.py and the page scripts again from disk, but a module they

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Options in .streamlit/config.toml changed on disk but not applied by the running server.
 
 Streamlit re-reads config.toml when it changes, but options of the ``[server]``

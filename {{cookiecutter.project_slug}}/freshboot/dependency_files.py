@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Which dependency file Community Cloud installs from. Standard library only.
 
 Cloud looks in the entrypoint's folder, then in the repository root, and takes the

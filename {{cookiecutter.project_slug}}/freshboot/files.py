@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Read files the public report shows: regular files only, never more than a bound.
 
 A FIFO, a device or a socket named where a file is expected would block a read

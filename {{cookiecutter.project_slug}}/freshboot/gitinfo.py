@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The git commit of the project, read from its .git folder: no git command, no network.
 
 The report is public, so only what git itself would accept is passed on: a ref

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The /health page: is what runs now what was pushed, in the environment it asks for?
 
 Everything shown comes from ``freshboot.report``; this module only lays it out.

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Text from files, made safe to print to a terminal. Standard library only: bump.py uses it."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Show user text literally in widgets that render Markdown (st.markdown, st.write, st.metric).
 
 Backslash escapes stop Markdown syntax, but not the autolinks GitHub-flavoured

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """This server process: when it started, its pid and uptime. Standard library only.
 
 Under ``streamlit run app.py`` Streamlit imports app.py, and so this module, only

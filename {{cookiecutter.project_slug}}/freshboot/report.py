@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The health report: is what runs now what was pushed, in the environment it asks for?
 
 One implementation serves the /health page, the /api/health endpoint, the boot

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Requirements drift: what requirements.txt asks for against what is installed.
 
 Read with pip's rules (continuations, comments, ``-r`` includes inside the project);

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Secrets the app needs, from .streamlit/secrets.example.toml, against what it has.
 
 The example file is committed and lists names with placeholder values; the real

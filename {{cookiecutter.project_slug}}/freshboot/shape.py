@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The shape of the health report: what /api/health answers and every view reads.
 
 Plain JSON data, typed: ``build_report`` returns a ``Report`` and the page, the

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Read and rewrite the three deployment stamps. Standard library only: scripts/bump.py uses it.
 
 The stamps are ``DEPLOYMENT_VERSION = "X.Y.Z"`` in app.py and a

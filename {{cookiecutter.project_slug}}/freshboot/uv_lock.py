@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Lock drift in a project managed with uv: the exact pins of uv.lock against what is installed.
 
 uv.lock pins one version of every package for every platform at once; the packages this

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """uv's two files in a project managed with uv. Standard library only: scripts/bump.py uses it.
 
 A project is managed with uv when it has ``uv.lock`` next to a ``pyproject.toml`` with a

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Move the three deployment stamps together, so the next push boots fresh.
 
 The stamps are DEPLOYMENT_VERSION in app.py and the "# freshboot:" line in

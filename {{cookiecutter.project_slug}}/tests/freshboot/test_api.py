@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """GET /api/health: the route serve.py mounts, called as Starlette calls it.
 
 Outside a running Streamlit server there is no script check; the template's

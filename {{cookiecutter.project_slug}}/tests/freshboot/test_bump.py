@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """scripts/bump.py, run the way you run it, on a copy of this project's stamped files."""
 
 from __future__ import annotations

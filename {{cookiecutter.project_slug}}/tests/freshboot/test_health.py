@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The /health page and the report behind it, run with Streamlit's AppTest.
 
 Tests that change files work on a copy of the project, never on the project itself.

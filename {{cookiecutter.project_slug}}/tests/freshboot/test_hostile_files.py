@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Hostile files read by the public report: nothing leaks, nothing hangs, nothing renders.
 
 /api/health answers anyone, so whatever requirements.txt, the files it includes

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """A project managed with uv: uv.lock's pins, its version and the files beside it.
 
 Skipped in a project that uses requirements.txt. Each test works on a copy of the project.

@@ -1,3 +1,5 @@
+# Maintained by the streamlit-freshboot template: `cruft update` brings its changes.
+# Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """The findings behind the verdict, on real files: dependency files, Python, secrets, drift.
 
 The template's own tests check each finding against a running server too.
