@@ -30,6 +30,7 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     from datetime import UTC, datetime, timedelta
@@ -426,6 +427,7 @@ def diff_lines_of(changes) -> list[str]:
 
 
 def write(args) -> int:
+    """patch, minor, major, set and stamp: choose the version, plan the change, apply it."""
     if args.command == "stamp" and args.tag:
         raise Refused(
             "stamp takes no --tag: a stamp is not a release; tag a new version made with"
@@ -434,39 +436,80 @@ def write(args) -> int:
     if (args.tag or args.push) and not args.commit:
         raise Refused("--tag and --push need --commit")
     with one_run_at_a_time():
-        return write_stamps(args)
-
-
-def write_stamps(args) -> int:
-    """The writing commands, with the lock held: the stamps are read only now."""
-    state = read_stamps(ROOT)
-    if args.command == "set":
-        # The rule of every other command (with no DEPLOYMENT_VERSION, planning says so).
-        if state.version is not None and (placement := placement_problem()):
-            raise Refused(f"{placement}; nothing changed")
-        version = args.version
-        if state.agree and state.version == version:
-            print(
-                f"already {version}; to force a fresh boot without a new version run:"
-                " python scripts/bump.py stamp"
-            )
+        state = read_stamps(ROOT)  # read only once the lock is held
+        version = VERSION_CHOICES[args.command](args, state)
+        if version is None:
             return OK
-        current = state.version
-        if current and not version_problem(current) and precedence(version) < precedence(current):
-            print(
-                f"bump.py: warning: {version} is lower than {current} (a downgrade)",
-                file=sys.stderr,
-            )
-    else:
-        problems = check_problems(state)
-        if args.command == "stamp":  # stamp is the repair for a stamp from the future
-            problems = [problem for problem in problems if problem not in state.ahead.values()]
-        if problems:
-            more = f" (and {len(problems) - 1} more: run check)" if len(problems) > 1 else ""
-            raise Refused(f"{problems[0]}{more}; nothing changed")
-        version = state.version
-        if args.command != "stamp":
-            version = next_version(version, args.command)
+        return apply_bump(args, plan_bump(args, state, version))
+
+
+# --- choose the version: one function per writing command ------------------------
+
+
+def refuse_unless_bumpable(state, ignoring: tuple[str, ...] = ()) -> None:
+    """Refuse when check fails, except for the problems in ``ignoring``."""
+    problems = [problem for problem in check_problems(state) if problem not in ignoring]
+    if problems:
+        more = f" (and {len(problems) - 1} more: run check)" if len(problems) > 1 else ""
+        raise Refused(f"{problems[0]}{more}; nothing changed")
+
+
+def next_part(part: str):
+    """The chooser of patch, minor or major: the next such version of sound stamps."""
+
+    def choose(args, state) -> str:
+        refuse_unless_bumpable(state)
+        return next_version(state.version, part)
+
+    return choose
+
+
+def choose_stamp(args, state) -> str:
+    """The same version; stamp is also the repair for a stamp from the future."""
+    refuse_unless_bumpable(state, ignoring=tuple(state.ahead.values()))
+    return state.version
+
+
+def choose_set(args, state) -> str | None:
+    """The version given; None (after saying so) when the project is there already."""
+    # The rule of every other command (with no DEPLOYMENT_VERSION, planning says so).
+    if state.version is not None and (placement := placement_problem()):
+        raise Refused(f"{placement}; nothing changed")
+    version, current = args.version, state.version
+    if state.agree and current == version:
+        print(
+            f"already {version}; to force a fresh boot without a new version run:"
+            " python scripts/bump.py stamp"
+        )
+        return None
+    if current and not version_problem(current) and precedence(version) < precedence(current):
+        print(f"bump.py: warning: {version} is lower than {current} (a downgrade)", file=sys.stderr)
+    return version
+
+
+VERSION_CHOICES = {
+    "patch": next_part("patch"),
+    "minor": next_part("minor"),
+    "major": next_part("major"),
+    "set": choose_set,
+    "stamp": choose_stamp,
+}
+
+
+# --- plan the change, then apply it -------------------------------------------------
+
+
+class BumpPlan(NamedTuple):
+    changes: list  # of FileChange
+    summary: str  # "0.1.0 -> 0.1.1, stamped ..." or "stamped 0.1.0 at ..."
+    notes: list[str]
+    tag: str | None
+    remote: str | None
+    message: str  # the commit message, with --commit
+
+
+def plan_bump(args, state, version: str) -> BumpPlan:
+    """Everything the bump will do, worked out and checked before anything is written."""
     stamp = Stamp(version, next_stamp_time(state.newest_time))
     changes = plan_changes(ROOT, stamp)
     tag = f"v{version}" if args.tag else None
@@ -476,24 +519,31 @@ def write_stamps(args) -> int:
         summary = f"stamped {version} at {when}"
     else:
         summary = f"{state.version} -> {version}, stamped {when}"
-    said = []  # printed once the outcome is known, so nothing claims what did not happen
+    notes = []
     if state.ahead:
         future = max(state.stamps[name].time for name in state.ahead).strftime(TIME_FORMAT)
-        said.append(
+        notes.append(
             f"the newest stamp ({future}) was in the future; the new one takes the current time"
         )
     message = commit_message(version) if args.commit else ""
+    return BumpPlan(changes, summary, notes, tag, remote, message)
+
+
+def apply_bump(args, plan: BumpPlan) -> int:
+    """Write the plan (or show it, with --dry-run), then commit it with --commit."""
+    said = list(plan.notes)  # printed once the outcome is known: nothing claims what did not happen
     if args.dry_run:
-        say([*said, *diff_lines_of(changes), f"dry run, nothing written: {summary}"])
+        say([*said, *diff_lines_of(plan.changes), f"dry run, nothing written: {plan.summary}"])
         if args.commit:
-            then = "".join([f", tag {tag}" if tag else "", f", push to {remote}" if remote else ""])
-            print(f"would commit: {message}{then}")
+            tag = f", tag {plan.tag}" if plan.tag else ""
+            push = f", push to {plan.remote}" if plan.remote else ""
+            print(f"would commit: {plan.message}{tag}{push}")
         return OK
     try:
-        write_changes(ROOT, changes)
-        written = f"{summary} in {', '.join(change.name for change in changes)}"
+        write_changes(ROOT, plan.changes)
+        written = f"{plan.summary} in {', '.join(change.name for change in plan.changes)}"
         if args.commit:
-            commit(changes, message, tag, remote, said, written)
+            commit(plan.changes, plan.message, plan.tag, plan.remote, said, written)
         else:
             said += [
                 written,
