@@ -386,7 +386,11 @@ def _runs_another(loaded: Version, installed: str) -> bool:
     version (certifi 2026.10.19 installed as 2026.10.19.post1): that is the same release.
     """
     version = Version(installed)
-    return loaded not in (version, Version(version.base_version))
+    epoch = f"{version.epoch}!" if version.epoch else ""
+    pre = "".join(map(str, version.pre)) if version.pre else ""
+    dev = f".dev{version.dev}" if version.dev is not None else ""
+    without_post = Version(f"{epoch}{'.'.join(map(str, version.release))}{pre}{dev}")
+    return loaded not in (version, without_post)
 
 
 def loaded_version_mismatches(drift: list[dict]) -> list[dict]:

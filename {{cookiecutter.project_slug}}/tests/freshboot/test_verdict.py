@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from packaging.version import Version
 from streamlit import config
 
 from freshboot.code_drift import CodeWatch
@@ -20,6 +21,7 @@ from freshboot.config_drift import config_drift, read_config
 from freshboot.dependency_files import cloud_dependency_file, dependency_file_problem
 from freshboot.python_pin import pinned_python, running_python
 from freshboot.report import build_report
+from freshboot.requirements import _runs_another
 
 
 def causes(report: dict) -> list[str]:
@@ -165,3 +167,19 @@ def test_outside_a_server_the_report_says_so(project_copy):
     report = build_report(project_copy)
     assert report["running"] is None
     assert "this is not a running server" in report["reason"]
+
+
+@pytest.mark.parametrize(
+    ("loaded", "installed", "another"),
+    [
+        ("2026.10.19", "2026.10.19.post1", False),  # certifi leaves out its post-release
+        ("1.2", "1.2.0", False),
+        ("1.2.3", "1.2.3+local", False),
+        ("1.2.3", "1.2.4", True),
+        ("1.2.3", "1.2.3rc1", True),
+    ],
+)
+def test_a_loaded_module_runs_another_release_only_when_the_release_differs(
+    loaded, installed, another
+):
+    assert _runs_another(Version(loaded), installed) is another
