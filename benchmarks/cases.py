@@ -25,32 +25,34 @@ TRIVIAL_TEMPLATE = {
     "cookiecutter.json": json.dumps({"project_slug": "trivial"}),
     "{{cookiecutter.project_slug}}/app.py": HELLO_APP,
 }
-BUMP_MY_VERSION_CONFIG = textwrap.dedent(
-    """\
-    [tool.bumpversion]
-    current_version = "{version}"
-    allow_dirty = true
-    commit = false
-    tag = false
+BUMP_MY_VERSION_HEADER = """\
+[tool.bumpversion]
+current_version = "{version}"
+allow_dirty = true
+commit = false
+tag = false
 
-    [[tool.bumpversion.files]]
-    filename = "app.py"
-    search = 'DEPLOYMENT_VERSION = "{{current_version}}"'
-    replace = 'DEPLOYMENT_VERSION = "{{new_version}}"'
+[[tool.bumpversion.files]]
+filename = "app.py"
+search = 'DEPLOYMENT_VERSION = "{{current_version}}"'
+replace = 'DEPLOYMENT_VERSION = "{{new_version}}"'
+"""
+BUMP_MY_VERSION_STAMP = """
+[[tool.bumpversion.files]]
+filename = "{name}"
+regex = true
+search = '^# freshboot: {{current_version}} \\S+$'
+replace = '# freshboot: {{new_version}} {{utcnow:%Y-%m-%dT%H:%M:%SZ}}'
+"""
 
-    [[tool.bumpversion.files]]
-    filename = "requirements.txt"
-    regex = true
-    search = '^# freshboot: {{current_version}} \\S+$'
-    replace = '# freshboot: {{new_version}} {{utcnow:%Y-%m-%dT%H:%M:%SZ}}'
 
-    [[tool.bumpversion.files]]
-    filename = ".streamlit/config.toml"
-    regex = true
-    search = '^# freshboot: {{current_version}} \\S+$'
-    replace = '# freshboot: {{new_version}} {{utcnow:%Y-%m-%dT%H:%M:%SZ}}'
+def bump_my_version_config(version: str, stamp_files: tuple[str, ...], more: str = "") -> str:
+    """bump-my-version settings making bump.py's change: DEPLOYMENT_VERSION, each stamp line.
+
+    ``more`` holds further ``[[tool.bumpversion.files]]`` tables, as bump-my-version reads them.
     """
-)
+    stamps = "".join(BUMP_MY_VERSION_STAMP.format(name=name) for name in stamp_files)
+    return BUMP_MY_VERSION_HEADER.format(version=version) + stamps + more
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:
@@ -216,7 +218,8 @@ def compare_bump(work: Path, project: Path, repeat: int) -> Comparison:
     ours = bump_copy(project, work / "bump-ours")
     theirs = bump_copy(project, work / "bump-theirs")
     version = _deployment_version(theirs)
-    (theirs / ".bumpversion.toml").write_text(BUMP_MY_VERSION_CONFIG.format(version=version))
+    stamp_files = ("requirements.txt", ".streamlit/config.toml")
+    (theirs / ".bumpversion.toml").write_text(bump_my_version_config(version, stamp_files))
     candidate, base = alternate(
         lambda: run_quietly([PYTHON, "scripts/bump.py", "patch"], cwd=ours),
         lambda: run_quietly([PYTHON, "-m", "bumpversion", "bump", "patch"], cwd=theirs),

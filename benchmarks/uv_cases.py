@@ -6,46 +6,31 @@ import os
 import shutil
 from pathlib import Path
 
-from cases import PYTHON, ROOT, _deployment_version, bake_command, bump_copy, run_quietly
+from cases import (
+    PYTHON,
+    ROOT,
+    _deployment_version,
+    bake_command,
+    bump_copy,
+    bump_my_version_config,
+    run_quietly,
+)
 from measure import Comparison, alternate
 
 UV_ANSWER = "dependency_manager=uv"
-# The same change bump.py patch makes in a uv project: DEPLOYMENT_VERSION, the stamp line of
-# pyproject.toml and config.toml, [project].version and the project's own entry in uv.lock.
-# Braces are doubled for str.format here, and doubled again where bump-my-version reads one.
-UV_BUMP_MY_VERSION_CONFIG = """\
-[tool.bumpversion]
-current_version = "{version}"
-allow_dirty = true
-commit = false
-tag = false
-
-[[tool.bumpversion.files]]
-filename = "app.py"
-search = 'DEPLOYMENT_VERSION = "{{current_version}}"'
-replace = 'DEPLOYMENT_VERSION = "{{new_version}}"'
-
+UV_STAMP_FILES = ("pyproject.toml", ".streamlit/config.toml")
+# Beyond the stamps, what bump.py patch changes in a uv project: [project].version and the
+# project's own entry in uv.lock. As bump-my-version reads it: literal braces doubled.
+UV_VERSIONS = """
 [[tool.bumpversion.files]]
 filename = "pyproject.toml"
-regex = true
-search = '^# freshboot: {{current_version}} \\S+$'
-replace = '# freshboot: {{new_version}} {{utcnow:%Y-%m-%dT%H:%M:%SZ}}'
-
-[[tool.bumpversion.files]]
-filename = "pyproject.toml"
-search = 'version = "{{current_version}}"'
-replace = 'version = "{{new_version}}"'
-
-[[tool.bumpversion.files]]
-filename = ".streamlit/config.toml"
-regex = true
-search = '^# freshboot: {{current_version}} \\S+$'
-replace = '# freshboot: {{new_version}} {{utcnow:%Y-%m-%dT%H:%M:%SZ}}'
+search = 'version = "{current_version}"'
+replace = 'version = "{new_version}"'
 
 [[tool.bumpversion.files]]
 filename = "uv.lock"
-search = "version = \\"{{current_version}}\\"\\nsource = {{{{ virtual = \\".\\" }}}}"
-replace = "version = \\"{{new_version}}\\"\\nsource = {{{{ virtual = \\".\\" }}}}"
+search = "version = \\"{current_version}\\"\\nsource = {{ virtual = \\".\\" }}"
+replace = "version = \\"{new_version}\\"\\nsource = {{ virtual = \\".\\" }}"
 """
 
 
@@ -77,7 +62,8 @@ def compare_bump_uv(work: Path, repeat: int) -> Comparison:
     ours = bump_copy(project, work / "bump-uv-ours")
     theirs = bump_copy(project, work / "bump-uv-theirs")
     version = _deployment_version(theirs)
-    (theirs / ".bumpversion.toml").write_text(UV_BUMP_MY_VERSION_CONFIG.format(version=version))
+    config = bump_my_version_config(version, UV_STAMP_FILES, UV_VERSIONS)
+    (theirs / ".bumpversion.toml").write_text(config)
     candidate, base = alternate(
         lambda: run_quietly([PYTHON, "scripts/bump.py", "patch"], cwd=ours),
         lambda: run_quietly([PYTHON, "-m", "bumpversion", "bump", "patch"], cwd=theirs),
