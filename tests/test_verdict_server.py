@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import bake, copy_project, run
-from test_health_server import Server, browser, page_text, streamlit_run, wait_for
+from test_health_server import Server, browser, get, page_text, streamlit_run, wait_for
 
 __all__ = ["browser"]  # the real-browser fixture, shared with test_health_server
 
@@ -34,7 +34,10 @@ def served(tmp_path_factory):
     project = copy_project(
         bake(tmp_path_factory.mktemp("verdict")), tmp_path_factory.mktemp("run") / "project"
     )
-    env = {"FRESHBOOT_SCRIPT_CHECK_SECONDS": "1", "STREAMLIT_SERVER_MAX_MESSAGE_SIZE": "300"}
+    env = {
+        "FRESHBOOT_SCRIPT_CHECK_SECONDS": "1",
+        "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "120",
+    }
     with streamlit_run(project, "serve.py", env=env) as server:
         server.wait_fresh = lambda: wait_for(
             lambda: fresh(server), "a fresh answer", FINDING_SECONDS
@@ -125,24 +128,34 @@ def test_a_dependency_file_cloud_prefers_makes_it_stale(served):
     assert stays_quiet(server, ("dependency-file",))["dependency_file"] == "requirements.txt"
 
 
-def test_a_server_option_changed_in_config_toml_makes_it_stale(served):
+def test_a_start_only_server_option_changed_in_config_toml_makes_it_stale(served):
     server, project = served
     config = project / ".streamlit/config.toml"
     before = append(config, "")
-    # Not drift: the stamp comment, a [theme] option (applied live), an option the
-    # command line sets (--server.port) and one a STREAMLIT_ variable sets.
+    # Not drift: the stamp comment, [theme] and maxUploadSize (both applied live), an
+    # option the command line sets (--server.port) and one a STREAMLIT_ variable sets.
     edited = before.replace("#\n", "# edited comment\n", 1)
-    edited = edited.replace("[server]\n", "[server]\nport = 1\nmaxMessageSize = 100\n")
+    edited = edited.replace(
+        "[server]\n", "[server]\nport = 1\ndisconnectedSessionTTL = 5\nmaxUploadSize = 7\n"
+    )
     config.write_text(edited + '\n[theme]\nprimaryColor = "#ff0000"\n', encoding="utf-8")
+    static = project / "static"
+    static.mkdir()
+    (static / "hello.txt").write_text("served from static/\n", encoding="utf-8")
     try:
         stays_quiet(server, ("config-drift",))
-        config.write_text(edited.replace("[server]\n", "[server]\nmaxUploadSize = 7\n"))
+        config.write_text(
+            edited.replace("[server]\n", "[server]\nenableStaticServing = true\n"),
+            encoding="utf-8",
+        )
         status, report, found = wait_finding(server, "config-drift")
-        assert status == 503 and report["config_drift"] == ["server.maxUploadSize"]
-        assert "server.maxUploadSize" in found["reason"] and "Reboot" in found["next_step"]
-        assert "7" not in found["reason"]
+        assert status == 503 and report["config_drift"] == ["server.enableStaticServing"]
+        assert "server.enableStaticServing" in found["reason"] and "Reboot" in found["next_step"]
+        # The finding is true: the running server still serves no static files.
+        assert "served from static/" not in get(server.url("/app/static/hello.txt"))[2]
     finally:
         config.write_text(before, encoding="utf-8")
+        shutil.rmtree(static)
     assert stays_quiet(server, ("config-drift",))["config_drift"] == []
 
 

@@ -2,9 +2,13 @@
 # Your code goes in app.py, app_info.py, app_pages/ and tests/ (not tests/freshboot/).
 """Options in .streamlit/config.toml changed on disk but not applied by the running server.
 
-Streamlit re-reads config.toml when it changes, but options of the ``[server]``
-section take effect only at start (Streamlit logs "please restart streamlit"). So
-the file as the process booted is compared with the file now, for those options.
+Streamlit re-reads config.toml when it changes and logs "please restart streamlit"
+for any ``[server]`` change, but many ``[server]`` options are read again for each
+request or session and do apply (``maxUploadSize``, ``allowedHosts``, ...). Only the
+options Streamlit 1.67 reads while the server starts (``START_ONLY``, from where its
+code reads them; ``enableStaticServing`` is checked against a real server in the
+template's tests) stay at their old values. For those, the file as the process
+booted is compared with the file now.
 Not drift: options given on the command line or in ``STREAMLIT_*`` variables (the
 file does not set them), options Community Cloud forces whatever the file says,
 and comments such as the stamp line. Only option names are reported, never values.
@@ -18,7 +22,23 @@ from pathlib import Path
 from freshboot.files import read_regular_text
 
 CONFIG_FILE = ".streamlit/config.toml"
-RESTART_SECTIONS = ("server",)
+START_ONLY = frozenset(
+    {
+        "server.address",
+        "server.baseUrlPath",
+        "server.cookieSecret",
+        "server.disconnectedSessionTTL",
+        "server.enableAgentApi",
+        "server.enableStaticServing",
+        "server.enableWebsocketCompression",
+        "server.headless",
+        "server.port",
+        "server.scriptHealthCheckEnabled",
+        "server.sslCertFile",
+        "server.sslKeyFile",
+        "server.websocketPingInterval",
+    }
+)
 CLOUD_FORCED = frozenset(
     {
         "server.runOnSave",
@@ -70,12 +90,12 @@ def _set_outside_the_file(option: str) -> bool:
 
 
 def config_drift(booted: dict[str, object] | None, now: dict[str, object] | None) -> list[str]:
-    """Names of restart-only options whose value in the file changed since the process booted."""
+    """Names of start-only options whose value in the file changed since the process booted."""
     if booted is None or now is None:
         return []
     changed = []
     for option in sorted(booted.keys() | now.keys()):
-        if option.split(".", 1)[0] not in RESTART_SECTIONS or option in CLOUD_FORCED:
+        if option not in START_ONLY or option in CLOUD_FORCED:
             continue
         if booted.get(option, _MISSING) == now.get(option, _MISSING):
             continue

@@ -200,7 +200,7 @@ def findings(root: Path, state, drift: list[DriftRow], facts: dict) -> list[Find
     if facts["config_drift"]:
         reason = (
             f"{CONFIG_FILE} changed {_names(facts['config_drift'])} after this process started;"
-            " Streamlit applies [server] options only at start"
+            " Streamlit reads that only when the server starts"
         )
         found.append(_finding("config-drift", "stale", reason, REBOOT))
     if facts["code_drift"]:

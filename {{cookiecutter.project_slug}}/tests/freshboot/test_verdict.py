@@ -116,7 +116,7 @@ def test_the_generated_secrets_example_lists_no_names(project_root):
     assert report["secrets"] == {"required": 0, "missing": []}
 
 
-def test_config_drift_counts_only_file_set_server_options(tmp_path):
+def test_config_drift_counts_only_file_set_start_only_server_options(tmp_path):
     streamlit_folder = tmp_path / ".streamlit"
     streamlit_folder.mkdir()
     config_file = streamlit_folder / "config.toml"
@@ -126,13 +126,15 @@ def test_config_drift_counts_only_file_set_server_options(tmp_path):
     booted = read_config(tmp_path)
     config_file.write_text(
         "# freshboot: 0.1.1 2026-01-02T00:00:00Z\n[server]\nheadless = true\n"
-        'maxUploadSize = 5\nport = 9999\nrunOnSave = true\n[theme]\nbase = "dark"\n',
+        "enableStaticServing = true\nmaxUploadSize = 5\nport = 9999\nrunOnSave = true\n"
+        '[theme]\nbase = "dark"\n',
         encoding="utf-8",
     )
     before = config.get_where_defined("server.port")
     config.set_option("server.port", 8501, "command-line argument or environment variable")
     try:
-        assert config_drift(booted, read_config(tmp_path)) == ["server.maxUploadSize"]
+        # port comes from the command line; maxUploadSize applies live; runOnSave is forced.
+        assert config_drift(booted, read_config(tmp_path)) == ["server.enableStaticServing"]
     finally:
         config.set_option("server.port", 8501, before)
     config_file.write_text("[server\n", encoding="utf-8")
