@@ -136,7 +136,8 @@ def lock(args: list[str]) -> int:
         project = Path(folder) / "streamlit_app"
         subprocess.run([str(python), "-m", "uv", "lock", *args], cwd=project, check=True)
         shutil.copyfile(project / "uv.lock", TEMPLATE_LOCK)
-    print(f"dev.py: wrote {TEMPLATE_LOCK.relative_to(ROOT)}; bake and run the tests", flush=True)
+    written = os.path.relpath(TEMPLATE_LOCK, ROOT)
+    print(f"dev.py: wrote {written}; bake and run the tests", flush=True)
     return 0
 
 

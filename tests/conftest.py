@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,20 @@ def default_project(tmp_path_factory) -> Path:
 def fresh_project(tmp_path) -> Path:
     """A default bake of this test's own, free to change."""
     return bake(tmp_path / "out")
+
+
+@pytest.fixture(scope="session")
+def uv_env(tmp_path_factory) -> dict[str, str]:
+    """uv's environment: this machine's Pythons only, and one cache for the whole run.
+
+    The cache sits beside the workers' own folders, so every xdist worker shares it
+    (uv locks its cache); ``UV_CACHE_DIR``, when set, is used instead.
+    """
+    shared = tmp_path_factory.getbasetemp().parent / "uv-cache"
+    return {
+        **os.environ,
+        "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or str(shared),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_PYTHON": sys.executable,
+        "UV_NO_PROGRESS": "1",
+    }

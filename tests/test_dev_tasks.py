@@ -121,3 +121,61 @@ def test_the_cruft_create_commands_the_docs_show_work(tmp_path):
         if "--checkout" in args:
             wanted = args[args.index("--checkout") + 1]
             assert state["commit"].startswith(wanted)
+
+
+needs_dev_environment = pytest.mark.skipif(
+    not dev.environment_is_current(),
+    reason="needs the .venv that dev.py makes: run the suite with python3 dev.py test",
+)
+
+
+def test_the_readme_lists_every_dev_task_it_runs():
+    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"^python3 dev\.py (\w+)", readme, re.MULTILINE))
+    assert shown == set(dev.TASKS), (shown, set(dev.TASKS))
+
+
+@needs_dev_environment
+def test_the_lint_task_passes_on_the_template():
+    done = subprocess.run(
+        [sys.executable, "dev.py", "lint"], cwd=TEMPLATE_DIR, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All checks passed!" in done.stdout
+
+
+@pytest.mark.slow
+@needs_dev_environment
+def test_the_lock_task_makes_the_lock_the_template_ships(tmp_path, monkeypatch, uv_env):
+    shipped = dev.TEMPLATE_LOCK.read_bytes()
+    monkeypatch.setattr(dev, "TEMPLATE_LOCK", tmp_path / "uv.lock")
+    for name in ("UV_CACHE_DIR", "UV_PYTHON_DOWNLOADS", "UV_PYTHON", "UV_NO_PROGRESS"):
+        monkeypatch.setenv(name, uv_env[name])
+    assert dev.lock([]) == 0
+    assert (tmp_path / "uv.lock").read_bytes() == shipped
+
+
+@pytest.mark.slow
+@needs_dev_environment
+def test_demo_with_uv_serves_the_uv_project(tmp_path, uv_env):
+    port = free_port()
+    log_path = tmp_path / "demo.log"
+    env = {**uv_env, "TMPDIR": str(tmp_path)}
+    command = [sys.executable, "dev.py", "demo", "--uv", "--server.port", str(port)]
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=TEMPLATE_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        wait_until_healthy(process, port, log_path, STARTUP_SECONDS)
+    finally:
+        stop(process)
+    project = tmp_path / "freshboot-demo" / "streamlit_app"
+    assert (project / "uv.lock").is_file() and not (project / "requirements.txt").exists()
+    assert (project / ".venv").is_dir()  # uv run made the project's own environment

@@ -41,19 +41,6 @@ BUMPS = (["patch"], ["minor"], ["major"], ["set", "3.0.0-rc.1"], ["stamp"], ["st
 OTHER_PACKAGING = "24.2"  # a packaging release the lock does not pin
 
 
-@pytest.fixture(scope="session")
-def uv_env(tmp_path_factory) -> dict[str, str]:
-    """uv's environment: one cache per run, this machine's Pythons only."""
-    cache = os.environ.get("UV_CACHE_DIR") or str(tmp_path_factory.mktemp("uv-cache"))
-    return {
-        **os.environ,
-        "UV_CACHE_DIR": cache,
-        "UV_PYTHON_DOWNLOADS": "never",
-        "UV_PYTHON": sys.executable,
-        "UV_NO_PROGRESS": "1",
-    }
-
-
 @pytest.fixture(scope="module")
 def uv_project(tmp_path_factory) -> Path:
     return bake(tmp_path_factory.mktemp("uv"), project_name="Zebra Board", dependency_manager="uv")
