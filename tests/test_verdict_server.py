@@ -175,7 +175,8 @@ def test_a_module_edited_under_the_process_makes_it_stale(served):
     assert stays_quiet(server, ("code-drift",))["code_drift"] == []
 
 
-def test_missing_secrets_are_named_and_values_never_shown(served):
+@pytest.mark.browser
+def test_missing_secrets_are_named_and_values_never_shown(served, browser):
     server, project = served
     example = project / ".streamlit/secrets.example.toml"
     before = append(example, '\napi_key = "placeholder"\n\n[database]\npassword = "placeholder"\n')
@@ -185,6 +186,9 @@ def test_missing_secrets_are_named_and_values_never_shown(served):
         assert status == 503 and report["verdict"] == "broken"
         assert report["secrets"] == {"required": 2, "missing": ["api_key", "database.password"]}
         assert "api_key, database.password" in found["reason"]
+        browser.get(server.url("/health"))
+        wait_for(lambda: "BROKEN" in page_text(browser), "the broken page", FINDING_SECONDS)
+        assert "the app's secrets lack api_key, database.password" in page_text(browser)
         # Added while the server runs: counted with no restart.
         secrets.write_text(f'api_key = "{SECRET_VALUE}"\n', encoding="utf-8")
         wait_for(
@@ -199,6 +203,9 @@ def test_missing_secrets_are_named_and_values_never_shown(served):
         report = stays_quiet(server, ("secrets-missing",))
         assert report["secrets"] == {"required": 2, "missing": []}
         assert SECRET_VALUE not in json.dumps(report)
+        browser.refresh()
+        wait_for(lambda: "FRESH" in page_text(browser), "the fresh page", FINDING_SECONDS)
+        assert SECRET_VALUE not in page_text(browser) + browser.page_source
         assert SECRET_VALUE not in server.output()
     finally:
         example.write_text(before, encoding="utf-8")
