@@ -23,6 +23,8 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
+from freshboot.semver import VERSION
+
 PYPROJECT = "pyproject.toml"
 LOCK = "uv.lock"
 STAMP_LOCAL = "stamp"
@@ -37,7 +39,6 @@ ROOT_ENTRY = re.compile(
 TABLE_HEADER = re.compile(r"^\s*\[")
 PROJECT_HEADER = re.compile(r"^\s*\[\s*project\s*\]\s*(#.*)?$")
 VERSION_KEY = re.compile(r"""^\s*version\s*=\s*(?P<quote>["'])(?P<version>[^"'\r\n]*)(?P=quote)""")
-RELEASE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 PRE_RELEASE = re.compile(
     r"(?P<kind>alpha|a|beta|b|rc|c|preview|pre)[.-]?(?P<number>[0-9]+)?", re.IGNORECASE
 )
@@ -67,20 +68,20 @@ def is_uv_project(root: Path) -> bool:
 def package_version(version: str, stamp_time: datetime | None = None) -> str:
     """DEPLOYMENT_VERSION as uv writes it in uv.lock; with ``stamp_time``, that time as a
     local version: 1.2.3 -> 1.2.3+stamp.20261130061500, 2.0.0-rc.1 -> 2.0.0rc1."""
-    release, _, build = version.partition("+")
-    release, _, pre = release.partition("-")
-    if not RELEASE.fullmatch(release):
+    match = VERSION.fullmatch(version)
+    if not match:
         raise VersionError(f"{version} is not a version like 1.2.3")
-    text = release
+    pre, build = match["pre"] or "", match["build"] or ""
+    text = f"{match['major']}.{match['minor']}.{match['patch']}"
     if pre:
-        match = PRE_RELEASE.fullmatch(pre)
-        if not match:
+        pre_release = PRE_RELEASE.fullmatch(pre)
+        if not pre_release:
             raise VersionError(
                 f"{version} has no Python package version (uv needs one): use pre-releases"
                 " like 2.0.0-alpha.1, 2.0.0-beta.2 or 2.0.0-rc.1"
             )
-        kind = PRE_KINDS.get(match["kind"].lower(), "rc")
-        text += f"{kind}{int(match['number'] or 0)}"
+        kind = PRE_KINDS.get(pre_release["kind"].lower(), "rc")
+        text += f"{kind}{int(pre_release['number'] or 0)}"
     local = [part.lower() for part in re.split(r"[.-]", build)] if build else []
     if stamp_time is not None:
         local += [STAMP_LOCAL, stamp_time.strftime(STAMP_LOCAL_FORMAT)]
