@@ -36,11 +36,19 @@ def test_readme_names_both_commands_and_ci_runs_the_test_command():
     reason="needs the .venv that dev.py makes: run the suite with python3 dev.py test",
 )
 def test_demo_command_bakes_the_default_project_and_serves_it(tmp_path):
+    project, output = serve_demo(tmp_path, os.environ)
+    assert f"demo project in {project}" in output
+    assert 'DEPLOYMENT_VERSION = "0.1.0"' in (project / "app.py").read_text(encoding="utf-8")
+    assert git_output(project, "log", "--format=%s") == "Initial commit from streamlit-freshboot"
+
+
+def serve_demo(tmp_path, environ, *options: str) -> tuple:
+    """Run ``python3 dev.py demo [options]`` until the app answers; (project, its output)."""
     port = free_port()
     log_path = tmp_path / "demo.log"
     # dev.py bakes into the system temporary folder: point it at this test's folder.
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    command = [sys.executable, "dev.py", "demo", "--server.port", str(port)]
+    env = {**environ, "TMPDIR": str(tmp_path)}
+    command = [sys.executable, "dev.py", "demo", *options, "--server.port", str(port)]
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             command,
@@ -55,11 +63,8 @@ def test_demo_command_bakes_the_default_project_and_serves_it(tmp_path):
         wait_until_healthy(process, port, log_path, STARTUP_SECONDS)
     finally:
         stop(process)
-    project = tmp_path / "freshboot-demo" / "streamlit_app"
     output = log_path.read_text(encoding="utf-8", errors="replace")
-    assert f"demo project in {project}" in output
-    assert 'DEPLOYMENT_VERSION = "0.1.0"' in (project / "app.py").read_text(encoding="utf-8")
-    assert git_output(project, "log", "--format=%s") == "Initial commit from streamlit-freshboot"
+    return tmp_path / "freshboot-demo" / "streamlit_app", output
 
 
 # --- every other command the README shows, on the repository as delivered ---------
@@ -158,24 +163,6 @@ def test_the_lock_task_makes_the_lock_the_template_ships(tmp_path, monkeypatch, 
 @pytest.mark.slow
 @needs_dev_environment
 def test_demo_with_uv_serves_the_uv_project(tmp_path, uv_env):
-    port = free_port()
-    log_path = tmp_path / "demo.log"
-    env = {**uv_env, "TMPDIR": str(tmp_path)}
-    command = [sys.executable, "dev.py", "demo", "--uv", "--server.port", str(port)]
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=TEMPLATE_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
-    try:
-        wait_until_healthy(process, port, log_path, STARTUP_SECONDS)
-    finally:
-        stop(process)
-    project = tmp_path / "freshboot-demo" / "streamlit_app"
+    project, _ = serve_demo(tmp_path, uv_env, "--uv")
     assert (project / "uv.lock").is_file() and not (project / "requirements.txt").exists()
     assert (project / ".venv").is_dir()  # uv run made the project's own environment
