@@ -14,6 +14,7 @@ reported too.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from freshboot.uv_project import LOCK, is_uv_project
 
@@ -44,47 +45,60 @@ def repository_root(folder: Path) -> Path:
 def cloud_dependency_file(root: Path) -> Path | None:
     """The file Cloud installs from for an app whose entrypoint (app.py) is in ``root``."""
     root = Path(root).resolve()
-    for folder in dict.fromkeys((root, repository_root(root))):
+    return _first_dependency_file(root, repository_root(root))
+
+
+def _first_dependency_file(root: Path, repository: Path) -> Path | None:
+    for folder in dict.fromkeys((root, repository)):
         for name in CLOUD_ORDER:
             if (folder / name).is_file():
                 return folder / name
     return None
 
 
-def dependency_file_problem(root: Path) -> str | None:
-    """Why Cloud would not install from the stamped requirements.txt, or None when it would."""
+class CloudDependency(NamedTuple):
+    shown: str | None  # the file Cloud installs from, relative to the repository root
+    problem: str | None  # why that defeats the stamp, or None
+    fix: str | None  # the one next step, with a problem
+
+
+def cloud_dependency(root: Path) -> CloudDependency:
+    """Which file Cloud installs from, and whether the stamp reaches it, looked up once."""
     root = Path(root).resolve()
-    found = cloud_dependency_file(root)
+    repository = repository_root(root)
+    found = _first_dependency_file(root, repository)
+    shown = found.relative_to(repository).as_posix() if found else None
     stamped = stamped_file(root)
     if found == root / stamped:
         others = beside_uv_lock(root) if stamped == LOCK else []
-        if others:
-            sits = "sits" if len(others) == 1 else "sit"
-            return (
-                f"{' and '.join(others)} {sits} beside the stamped {LOCK}; Community Cloud"
-                f" installs from {LOCK} only, and whoever installs from {others[0]} gets"
-                " something else"
-            )
-        return None
+        if not others:
+            return CloudDependency(shown, None, None)
+        sits = "sits" if len(others) == 1 else "sit"
+        problem = (
+            f"{' and '.join(others)} {sits} beside the stamped {LOCK}; Community Cloud"
+            f" installs from {LOCK} only, and whoever installs from {others[0]} gets"
+            " something else"
+        )
+        fix = (
+            f"delete {' and '.join(others)} (move what you still need into pyproject.toml"
+            " and run uv lock), then bump and push"
+        )
+        return CloudDependency(shown, problem, fix)
     if found is None:
-        return f"there is no {stamped}, so Community Cloud installs nothing"
-    shown = found.relative_to(repository_root(root)).as_posix()
-    return (
+        problem = f"there is no {stamped}, so Community Cloud installs nothing"
+        if stamped == LOCK:
+            return CloudDependency(
+                None, problem, "run uv lock and commit uv.lock, then bump and push"
+            )
+        return CloudDependency(None, problem, f"restore {STAMPED_FILE}, then bump and push")
+    problem = (
         f"Community Cloud installs from {shown}, not from the stamped {stamped}"
         f" (it takes the first of {', '.join(CLOUD_ORDER)})"
     )
+    fix = f"delete {found.name} (or move its requirements into {STAMPED_FILE}), then bump and push"
+    return CloudDependency(shown, problem, fix)
 
 
-def dependency_file_fix(root: Path) -> str:
-    if stamped_file(root) == LOCK:
-        others = beside_uv_lock(root)
-        if others:
-            return (
-                f"delete {' and '.join(others)} (move what you still need into pyproject.toml"
-                " and run uv lock), then bump and push"
-            )
-        return "run uv lock and commit uv.lock, then bump and push"
-    found = cloud_dependency_file(root)
-    if found is None:
-        return f"restore {STAMPED_FILE}, then bump and push"
-    return f"delete {found.name} (or move its requirements into {STAMPED_FILE}), then bump and push"
+def dependency_file_problem(root: Path) -> str | None:
+    """Why Cloud would not install from the stamped file, or None when it would."""
+    return cloud_dependency(root).problem

@@ -23,12 +23,7 @@ from freshboot import process, uv_lock
 from freshboot.booted import Booted, recorded
 from freshboot.code_drift import CodeWatch
 from freshboot.config_drift import CONFIG_FILE, config_drift, read_config
-from freshboot.dependency_files import (
-    cloud_dependency_file,
-    dependency_file_fix,
-    dependency_file_problem,
-    repository_root,
-)
+from freshboot.dependency_files import cloud_dependency
 from freshboot.gitinfo import git_commit
 from freshboot.python_pin import PIN_FILE, pinned_python, running_python
 from freshboot.requirements import (
@@ -176,7 +171,7 @@ def _python_finding(pinned: str | None, running: str) -> Finding | None:
     return _finding("python-version", "stale", reason, fix)
 
 
-def findings(root: Path, state, drift: list[DriftRow], facts: dict) -> list[Finding]:
+def findings(state, drift: list[DriftRow], facts: dict) -> list[Finding]:
     """Everything that keeps the verdict from being fresh, worst first."""
     found = []
     if facts["secrets_missing"]:
@@ -187,15 +182,9 @@ def findings(root: Path, state, drift: list[DriftRow], facts: dict) -> list[Find
     boot_finding = _boot_finding(state, facts["booted"])
     if boot_finding:
         found.append(boot_finding)
-    if facts["dependency_file_problem"]:
-        found.append(
-            _finding(
-                "dependency-file",
-                "stale",
-                facts["dependency_file_problem"],
-                dependency_file_fix(root),
-            )
-        )
+    dependency = facts["dependency"]
+    if dependency.problem:
+        found.append(_finding("dependency-file", "stale", dependency.problem, dependency.fix))
     found += _requirements_findings(drift, facts["loaded_version_mismatches"])
     if facts["config_drift"]:
         reason = (
@@ -286,7 +275,7 @@ def build_report(root: Path) -> Report:
         "loaded_version_mismatches": loaded_version_mismatches(
             [row for row in drift if row.get("direct", True)]
         ),
-        "dependency_file_problem": dependency_file_problem(root),
+        "dependency": cloud_dependency(root),
         "config_drift": config_drift(booted.config, read_config(root)) if booted else [],
         "code_drift": _code_watch(root, booted).changed(),
         "python_pinned": pinned_python(root),
@@ -294,12 +283,11 @@ def build_report(root: Path) -> Report:
         "secrets_problem": secrets_problem,
     }
     newest = state.newest_time
-    used = cloud_dependency_file(root)
     report: Report = {
         "verdict": "fresh",
         "reason": "",
         "next_step": "",
-        "findings": findings(root, state, drift, facts),
+        "findings": findings(state, drift, facts),
         "version": state.version,
         "running": booted.public() if booted else None,
         "stamps": {
@@ -314,9 +302,7 @@ def build_report(root: Path) -> Report:
         "stamp_problems": list(state.problems),
         "newest_stamp": newest.strftime(TIME_FORMAT) if newest else None,
         "git": git_commit(root),
-        "dependency_file": used.relative_to(repository_root(root.resolve())).as_posix()
-        if used
-        else None,
+        "dependency_file": facts["dependency"].shown,
         "drift": drift,
         "drift_file": checked,
         "loaded_version_mismatches": facts["loaded_version_mismatches"],

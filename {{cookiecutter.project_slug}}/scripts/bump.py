@@ -40,7 +40,7 @@ except ImportError:  # UTC is new in Python 3.11, as this project's Streamlit ne
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from freshboot.dependency_files import dependency_file_fix, dependency_file_problem  # noqa: E402
+from freshboot.dependency_files import cloud_dependency  # noqa: E402
 from freshboot.files import read_regular_text  # noqa: E402
 from freshboot.literal import visible, visible_line  # noqa: E402
 from freshboot.semver import next_version, precedence, version_problem  # noqa: E402
@@ -503,8 +503,9 @@ def apply_bump(args, plan: BumpPlan) -> int:
 def check(args) -> int:
     state = read_stamps(ROOT)
     problems = check_problems(state)
-    if dependency_file := dependency_file_problem(ROOT):  # the stamp would not reach Cloud
-        problems.append(f"{dependency_file}; {dependency_file_fix(ROOT)}")
+    dependency = cloud_dependency(ROOT)
+    if dependency.problem:  # the stamp would not reach Cloud
+        problems.append(f"{dependency.problem}; {dependency.fix}")
     for problem in problems:
         print(f"bump.py: {visible_line(problem, limit=1000)}", file=sys.stderr)
     if problems:
