@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from packaging.markers import Marker
@@ -135,21 +136,32 @@ def check_row(entry: dict, direct: bool, line: int, installed: dict[str, str]) -
     return _row(line, name, locked, **fields, satisfied=False, status="mismatch", detail=detail)
 
 
+@lru_cache(maxsize=1)
+def _pins(text: str) -> tuple[tuple[dict, bool, int], ...]:
+    """(entry, direct, line) of every package this platform needs, from uv.lock's ``text``.
+
+    Parsing a lock takes tens of milliseconds; the report asks on every page view and
+    the lock seldom changes, so the last one is kept (keyed by its whole text, not by a
+    modification time). Raises ``tomllib.TOMLDecodeError`` for a broken lock.
+    """
+    lines = _entry_lines(text)
+    return tuple(
+        (entry, direct, lines.get((entry.get("name"), entry.get("version")), 0))
+        for entry, direct in locked_packages(tomllib.loads(text))
+    )
+
+
 def check_lock(root: Path) -> list[dict]:
     """One row per package this platform needs from uv.lock; never raises on bad input."""
     path = Path(root) / LOCK
     try:
         text = read_regular_text(path)
-        lock = tomllib.loads(text)
+        pins = _pins(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         detail = f"{LOCK} cannot be read ({error.__class__.__name__})"
         return [_row(0, None, None, status="invalid", satisfied=False, detail=detail)]
     if not ROOT_ENTRY.search(text):
         detail = f"{LOCK} has no entry for the project itself (run uv lock)"
         return [_row(0, None, None, status="invalid", satisfied=False, detail=detail)]
-    lines = _entry_lines(text)
     installed = installed_versions()
-    return [
-        check_row(entry, direct, lines.get((entry.get("name"), entry.get("version")), 0), installed)
-        for entry, direct in locked_packages(lock)
-    ]
+    return [check_row(entry, direct, line, installed) for entry, direct, line in pins]
