@@ -13,7 +13,6 @@ of the operating system.
 
 from __future__ import annotations
 
-import os
 import platform
 import sys
 from datetime import UTC, datetime
@@ -21,7 +20,6 @@ from pathlib import Path
 
 from freshboot import process, uv_lock
 from freshboot.booted import Booted, recorded
-from freshboot.code_drift import CodeWatch
 from freshboot.config_drift import CONFIG_FILE, config_drift, read_config
 from freshboot.dependency_files import cloud_dependency
 from freshboot.gitinfo import git_commit
@@ -248,18 +246,6 @@ def checked_dependencies(root: Path) -> tuple[str, list[dict]]:
     return REQUIREMENTS_FILE, check_requirements(root / REQUIREMENTS_FILE)
 
 
-def _code_watch(root: Path, booted: Booted | None) -> CodeWatch:
-    global _standalone_watch
-    if booted is not None:
-        return booted.code
-    if _standalone_watch is None or _standalone_watch.root != str(root.resolve()) + os.sep:
-        _standalone_watch = CodeWatch(root)
-    return _standalone_watch
-
-
-_standalone_watch: CodeWatch | None = None
-
-
 def build_report(root: Path) -> Report:
     """The whole report for the project at ``root``, as JSON-ready data."""
     root = Path(root)
@@ -277,7 +263,7 @@ def build_report(root: Path) -> Report:
         ),
         "dependency": cloud_dependency(root),
         "config_drift": config_drift(booted.config, read_config(root)) if booted else [],
-        "code_drift": _code_watch(root, booted).changed(),
+        "code_drift": booted.code.changed() if booted else [],
         "python_pinned": pinned_python(root),
         "secrets_missing": missing_secrets(root, required, in_server),
         "secrets_problem": secrets_problem,
