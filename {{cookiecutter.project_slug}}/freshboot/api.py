@@ -89,25 +89,43 @@ async def _run_script_check() -> ScriptResult | None:
     return {"ok": bool(ok), "detail": str(detail)}
 
 
+class Memo:
+    """The result of ``compute`` (a coroutine function), made again once it is ``seconds``
+    old, by one caller at a time while the others wait for it."""
+
+    def __init__(self, seconds: float, compute):
+        self.seconds = seconds
+        self.compute = compute
+        self._value = None
+        self._made_at = -math.inf
+        self._lock: asyncio.Lock | None = None  # made in the server's event loop
+
+    @property
+    def age(self) -> float:
+        return time.monotonic() - self._made_at
+
+    async def get(self):
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        if self.age >= self.seconds:
+            async with self._lock:
+                if self.age >= self.seconds:  # another caller may have made it meanwhile
+                    self._value = await self.compute()
+                    self._made_at = time.monotonic()
+        return self._value
+
+
 class ScriptCheck:
     """The latest run of app.py, repeated once it is older than ``interval`` seconds."""
 
     def __init__(self, interval: float):
         self.interval = interval
-        self._result: ScriptResult | None = None
-        self._checked_at = -math.inf
-        self._lock: asyncio.Lock | None = None  # made in the server's event loop
+        self._runs = Memo(interval, _run_script_check)
 
     async def latest(self) -> ScriptResult | None:
         if self.interval == 0:
             return {"ok": None, "detail": f"off ({INTERVAL_VARIABLE}=0)"}
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            if time.monotonic() - self._checked_at >= self.interval:
-                self._result = await _run_script_check()
-                self._checked_at = time.monotonic()
-            return self._result
+        return await self._runs.get()
 
 
 def with_script_check(report: Report, script: ScriptResult | None) -> Report:
@@ -133,34 +151,23 @@ def status_code(report: Report) -> int:
 
 
 class MemoizedReport:
-    """The JSON answer, rebuilt at most once every ``MEMO_SECONDS`` by one request at a time."""
+    """The JSON answer, built at most once every ``MEMO_SECONDS``."""
 
     def __init__(self, root: Path, script_check: ScriptCheck):
         self.root = root
         self.script_check = script_check
-        self._body = b""
-        self._status = 503
-        self._built_at = -math.inf
-        self._lock: asyncio.Lock | None = None
+        self._answers = Memo(MEMO_SECONDS, self._build)
 
-    async def _rebuild(self) -> None:
+    async def _build(self) -> tuple[bytes, int]:
         report = await run_in_threadpool(build_report, self.root)
         report = with_script_check(report, await self.script_check.latest())
         # Serialised once; each answer appends only its age before the closing brace.
-        self._body = json.dumps(report, ensure_ascii=False).encode()[:-1]
-        self._status = status_code(report)
-        self._built_at = time.monotonic()
+        return json.dumps(report, ensure_ascii=False).encode()[:-1], status_code(report)
 
     async def answer(self) -> Response:
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        if time.monotonic() - self._built_at >= MEMO_SECONDS:
-            async with self._lock:
-                if time.monotonic() - self._built_at >= MEMO_SECONDS:
-                    await self._rebuild()
-        age = time.monotonic() - self._built_at
-        body = self._body + b', "report_age_seconds": %.3f}' % age
-        return Response(body, self._status, headers=HEADERS, media_type="application/json")
+        body, status = await self._answers.get()
+        body += b', "report_age_seconds": %.3f}' % self._answers.age
+        return Response(body, status, headers=HEADERS, media_type="application/json")
 
 
 def health_route(root: Path) -> Route:
