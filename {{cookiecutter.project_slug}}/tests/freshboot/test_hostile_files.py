@@ -24,19 +24,10 @@ from freshboot.gitinfo import git_commit
 from freshboot.markdown import escape
 from freshboot.report import build_report, format_report
 from freshboot.requirements import check_requirements
+from test_health import health_page
 
-HEALTH_PAGE = "freshboot/health_script.py"
 WORD_JOINER = "\u2060"  # invisible; escape() puts it inside would-be autolinks
 needs_symlinks = pytest.mark.skipif(os.name == "nt", reason="symlinks need extra rights on Windows")
-
-
-def health_page(root: Path) -> AppTest:
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page(HEALTH_PAGE)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def shown_on_page(at: AppTest) -> str:
