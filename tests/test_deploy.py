@@ -36,7 +36,7 @@ from helpers import (
     stop,
     wait_until_healthy,
 )
-from test_health_server import CHROMIUM_FLAGS, chromium_paths, page_text, wait_for
+from test_health_server import chromium_paths, page_text, start_chromium, wait_for
 
 SLUG = "sales__app_"
 NAME = "sales--app"  # the slug as a Kubernetes name: _ becomes -, no - at either end
@@ -538,15 +538,7 @@ def served(project, tmp_path):
 
 
 def open_browser(profile: Path, stack: ExitStack):
-    browser_path, driver_path = chromium_paths()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser_path
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver = start_chromium(profile)
     stack.callback(driver.quit)
     return driver
 

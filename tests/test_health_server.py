@@ -219,17 +219,23 @@ def chromium_paths() -> tuple[str, str]:
     pytest.skip(message)
 
 
-@pytest.fixture
-def browser(tmp_path):
+def start_chromium(profile: Path, *flags: str):
+    """A headless Chromium driven by Selenium, with its profile in ``profile``; skips (or
+    fails, with FRESHBOOT_REQUIRE_BROWSER=1) where Debian's chromium is missing."""
     browser_path, driver_path = chromium_paths()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = browser_path
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", *flags):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    driver = start_chromium(tmp_path / "chromium-profile")
     try:
         yield driver
     finally:

@@ -18,13 +18,7 @@ from pathlib import Path
 
 import pytest
 from helpers import bake, free_port, run, stop, wait_until_healthy
-from test_health_server import (
-    CHROMIUM_FLAGS,
-    chromium_paths,
-    page_text,
-    streamlit_run,
-    wait_for,
-)
+from test_health_server import page_text, start_chromium, streamlit_run, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -118,21 +112,8 @@ def server(project):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    browser_path, driver_path = chromium_paths()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser_path
     profile = tmp_path_factory.mktemp("chromium-profile")
-    flags = (
-        *CHROMIUM_FLAGS,
-        f"--user-data-dir={profile}",
-        f"--host-resolver-rules=MAP {PUBLIC_NAME} 127.0.0.1",
-    )
-    for flag in flags:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver = start_chromium(profile, f"--host-resolver-rules=MAP {PUBLIC_NAME} 127.0.0.1")
     driver.execute_cdp_cmd("Network.enable", {})
     try:
         yield driver
